@@ -1,0 +1,48 @@
+package io.hearsay.ledger.storage;
+
+import java.util.Iterator;
+
+/**
+ * Key/value storage under a ledger: a few ordered keyspaces, read key by key or by range, and written
+ * only in atomic batches. The ledger's whole crash-safety argument rests on {@link #write}: one block
+ * commit is one batch, so after a crash at any instant the storage holds either all of a block's
+ * writes or none of them.
+ *
+ * <p>Two implementations satisfy one contract test suite: RocksDB on disk for peers, and a sorted map in
+ * memory for the simulator.
+ *
+ * <p>Threading: all methods may be called from any thread. Readers never see part of a batch.
+ */
+public interface LedgerStorage extends AutoCloseable {
+
+    /** One stored entry. Arrays are owned by the caller once returned. */
+    record Entry(byte[] key, byte[] value) {}
+
+    /** The value stored under {@code key}, or {@code null} if there is none. */
+    byte[] get(Keyspace keyspace, byte[] key);
+
+    /**
+     * The entries with {@code fromInclusive <= key < toExclusive} in unsigned lexicographic key order
+     * ({@code toExclusive == null}: to the end of the keyspace). The iterator reads a consistent snapshot
+     * taken when it was created. Close it when done, also when not exhausted.
+     */
+    RangeIterator scan(Keyspace keyspace, byte[] fromInclusive, byte[] toExclusive);
+
+    /**
+     * Applies every operation of {@code batch} atomically and, if the storage is configured durable,
+     * syncs it to stable storage before returning.
+     *
+     * @throws StorageException if the write failed; then none of the batch is visible
+     */
+    void write(StorageBatch batch);
+
+    /** Releases every resource (files, locks, native memory). Idempotent. */
+    @Override
+    void close();
+
+    /** A closeable, forward-only iterator over a key range. */
+    interface RangeIterator extends Iterator<Entry>, AutoCloseable {
+        @Override
+        void close();
+    }
+}

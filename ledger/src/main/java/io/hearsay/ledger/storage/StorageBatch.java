@@ -1,0 +1,55 @@
+package io.hearsay.ledger.storage;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A set of writes applied all at once by {@link LedgerStorage#write}. Operations apply in the order
+ * they were added, so a later put or delete of the same key wins. Not thread-safe: build it on one
+ * thread, then hand it over.
+ */
+public final class StorageBatch {
+
+    /** One put ({@code value != null}) or delete ({@code value == null}). */
+    public record Operation(Keyspace keyspace, byte[] key, byte[] value) {
+        public Operation {
+            Objects.requireNonNull(keyspace, "keyspace");
+            Objects.requireNonNull(key, "key");
+        }
+
+        public boolean isDelete() {
+            return value == null;
+        }
+    }
+
+    private final List<Operation> operations = new ArrayList<>();
+    private long byteCount;
+
+    public StorageBatch put(Keyspace keyspace, byte[] key, byte[] value) {
+        Objects.requireNonNull(value, "value (use delete to remove a key)");
+        operations.add(new Operation(keyspace, key, value));
+        byteCount += key.length + value.length;
+        return this;
+    }
+
+    public StorageBatch delete(Keyspace keyspace, byte[] key) {
+        operations.add(new Operation(keyspace, key, null));
+        byteCount += key.length;
+        return this;
+    }
+
+    public List<Operation> operations() {
+        return Collections.unmodifiableList(operations);
+    }
+
+    public boolean isEmpty() {
+        return operations.isEmpty();
+    }
+
+    /** Sum of key and value lengths: what the batch will write, for metrics and benchmarks. */
+    public long byteCount() {
+        return byteCount;
+    }
+}

@@ -1,0 +1,96 @@
+package io.hearsay.identity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hearsay.identity.IdentityException.Reason;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.SecureRandom;
+import org.bouncycastle.crypto.signers.StandardDSAEncoding;
+import org.junit.jupiter.api.Test;
+
+/** ECDSA P-256 signatures are low-S, deterministic, and every malformed or forged signature is refused by name. */
+class SignaturesTest {
+    private final KeyPair keys = Crypto.newKeyPair(new SecureRandom(new byte[] {1}));
+    private final byte[] message = "transfer 10 from a to b".getBytes(StandardCharsets.UTF_8);
+
+    @Test
+    void signatureVerifies() {
+        byte[] signature = Signatures.sign(keys.getPrivate(), message);
+        Signatures.verify(keys.getPublic(), message, signature);
+    }
+
+    @Test
+    void signingIsDeterministicPerRfc6979() {
+        assertThat(Signatures.sign(keys.getPrivate(), message)).isEqualTo(Signatures.sign(keys.getPrivate(), message));
+    }
+
+    @Test
+    void everySignatureIsLowS() throws Exception {
+        for (int i = 0; i < 200; i++) {
+            byte[] signature = Signatures.sign(keys.getPrivate(), ("m" + i).getBytes(StandardCharsets.UTF_8));
+            BigInteger s = StandardDSAEncoding.INSTANCE.decode(Crypto.DOMAIN.getN(), signature)[1];
+            assertThat(s).isLessThanOrEqualTo(Crypto.HALF_ORDER);
+        }
+    }
+
+    @Test
+    void highSTwinOfAValidSignatureIsRejected() throws Exception {
+        byte[] signature = Signatures.sign(keys.getPrivate(), message);
+        BigInteger[] rs = StandardDSAEncoding.INSTANCE.decode(Crypto.DOMAIN.getN(), signature);
+        byte[] highS = StandardDSAEncoding.INSTANCE.encode(Crypto.DOMAIN.getN(), rs[0], Crypto.DOMAIN.getN().subtract(rs[1]));
+        assertThatThrownBy(() -> Signatures.verify(keys.getPublic(), message, highS))
+                .isInstanceOfSatisfying(IdentityException.class, e -> assertThat(e.reason()).isEqualTo(Reason.HIGH_S_SIGNATURE))
+                .hasMessageContaining("high S");
+    }
+
+    @Test
+    void signatureOverAnotherMessageIsRejected() {
+        byte[] signature = Signatures.sign(keys.getPrivate(), message);
+        byte[] tampered = message.clone();
+        tampered[0] ^= 1;
+        assertThatThrownBy(() -> Signatures.verify(keys.getPublic(), tampered, signature))
+                .isInstanceOfSatisfying(IdentityException.class, e -> assertThat(e.reason()).isEqualTo(Reason.BAD_SIGNATURE));
+    }
+
+    @Test
+    void signatureByAnotherKeyIsRejected() {
+        KeyPair other = Crypto.newKeyPair(new SecureRandom(new byte[] {2}));
+        byte[] signature = Signatures.sign(other.getPrivate(), message);
+        assertThatThrownBy(() -> Signatures.verify(keys.getPublic(), message, signature))
+                .isInstanceOfSatisfying(IdentityException.class, e -> assertThat(e.reason()).isEqualTo(Reason.BAD_SIGNATURE));
+    }
+
+    @Test
+    void nonDerAndNonStrictDerSignaturesAreRejected() {
+        byte[] signature = Signatures.sign(keys.getPrivate(), message);
+        byte[] trailingGarbage = java.util.Arrays.copyOf(signature, signature.length + 1);
+        for (byte[] bad : new byte[][] {new byte[0], {0x30, 0x00}, "garbage".getBytes(StandardCharsets.UTF_8), trailingGarbage}) {
+            assertThatThrownBy(() -> Signatures.verify(keys.getPublic(), message, bad))
+                    .isInstanceOfSatisfying(IdentityException.class,
+                            e -> assertThat(e.reason()).isEqualTo(Reason.MALFORMED_SIGNATURE));
+        }
+    }
+
+    @Test
+    void rsaKeysAreRefusedAsWrongKeyType() throws Exception {
+        java.security.KeyPairGenerator rsa = java.security.KeyPairGenerator.getInstance("RSA");
+        rsa.initialize(1024);
+        KeyPair rsaKeys = rsa.generateKeyPair();
+        assertThatThrownBy(() -> Signatures.sign(rsaKeys.getPrivate(), message))
+                .isInstanceOfSatisfying(IdentityException.class, e -> assertThat(e.reason()).isEqualTo(Reason.WRONG_KEY_TYPE));
+        assertThatThrownBy(() -> Signatures.verify(rsaKeys.getPublic(), message, new byte[8]))
+                .isInstanceOfSatisfying(IdentityException.class, e -> assertThat(e.reason()).isEqualTo(Reason.WRONG_KEY_TYPE));
+    }
+
+    @Test
+    void p384KeysAreRefusedAsWrongCurve() throws Exception {
+        java.security.KeyPairGenerator ec = java.security.KeyPairGenerator.getInstance("EC");
+        ec.initialize(new java.security.spec.ECGenParameterSpec("secp384r1"));
+        KeyPair p384 = ec.generateKeyPair();
+        assertThatThrownBy(() -> Signatures.verify(p384.getPublic(), message, new byte[8]))
+                .isInstanceOfSatisfying(IdentityException.class, e -> assertThat(e.reason()).isEqualTo(Reason.WRONG_CURVE));
+    }
+}

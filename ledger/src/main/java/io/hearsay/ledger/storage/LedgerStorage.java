@@ -12,6 +12,10 @@ import java.util.Iterator;
  * memory for the simulator.
  *
  * <p>Threading: all methods may be called from any thread. Readers never see part of a batch.
+ *
+ * <p>Ownership: keys and values are copied at the boundary, so mutating an array passed in or handed
+ * back never changes stored data. After {@link #close}, every method (and every method of an iterator
+ * still open) throws {@link StorageException}, except {@code close} itself.
  */
 public interface LedgerStorage extends AutoCloseable {
 
@@ -24,7 +28,8 @@ public interface LedgerStorage extends AutoCloseable {
     /**
      * The entries with {@code fromInclusive <= key < toExclusive} in unsigned lexicographic key order
      * ({@code toExclusive == null}: to the end of the keyspace). The iterator reads a consistent snapshot
-     * taken when it was created. Close it when done, also when not exhausted.
+     * taken when it was created. Close it when done, also when not exhausted. {@code fromInclusive} is
+     * not null; an empty array starts at the first key. An empty or inverted range yields nothing.
      */
     RangeIterator scan(Keyspace keyspace, byte[] fromInclusive, byte[] toExclusive);
 

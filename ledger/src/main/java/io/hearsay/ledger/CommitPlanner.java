@@ -1,0 +1,166 @@
+package io.hearsay.ledger;
+
+import com.google.protobuf.ByteString;
+import io.hearsay.ledger.block.BlockBuilder;
+import io.hearsay.ledger.block.BlockHashing;
+import io.hearsay.ledger.state.StateCodec;
+import io.hearsay.ledger.state.StateHash;
+import io.hearsay.ledger.storage.Keyspace;
+import io.hearsay.ledger.storage.LedgerStorage;
+import io.hearsay.ledger.storage.StorageBatch;
+import io.hearsay.ledger.validation.CheckedTransaction;
+import io.hearsay.ledger.validation.CheckedTransaction.NamespaceReadWriteSet;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.hyperledger.fabric.protos.common.Block;
+import org.hyperledger.fabric.protos.common.BlockMetadata;
+import org.hyperledger.fabric.protos.common.BlockMetadataIndex;
+import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVRead;
+import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVWrite;
+import org.hyperledger.fabric.protos.peer.TxValidationCode;
+
+/**
+ * Turns a verified block and its checked transactions into one storage batch: the stateful checks
+ * (duplicate transaction ids, MVCC) in transaction order, the state writes of the valid transactions,
+ * the indexes, the new state hash and height. Writes nothing itself, so a failure leaves no trace.
+ *
+ * <p>MVCC: a transaction's every read must find the version it read — in the committed state, or as
+ * written by an earlier valid transaction of the same block. Otherwise it is {@code MVCC_READ_CONFLICT}
+ * and none of its writes apply, as in Fabric.
+ */
+final class CommitPlanner {
+    /** The ledger's head after a commit: what readers see as height, head hash and state hash. */
+    record Head(long height, byte[] headHash, StateHash stateHash) {}
+
+    /** A planned commit: the batch to write, the block as it will be stored, the codes, the next head. */
+    record Plan(StorageBatch batch, Block storedBlock, List<TxValidationCode> codes, Head head) {}
+
+    private final LedgerStorage storage;
+
+    CommitPlanner(LedgerStorage storage) {
+        this.storage = storage;
+    }
+
+    Plan plan(Block block, List<CheckedTransaction> checked, Head head) {
+        long number = block.getHeader().getNumber();
+        StateHash stateHash = head.stateHash().copy();
+        StorageBatch batch = new StorageBatch();
+        // Stored key bytes → pending stored value (null = deleted) of earlier valid transactions.
+        Map<ByteBuffer, byte[]> pending = new HashMap<>();
+        Set<String> blockTransactionIds = new HashSet<>();
+        List<TxValidationCode> codes = new ArrayList<>(checked.size());
+
+        for (int position = 0; position < checked.size(); position++) {
+            CheckedTransaction transaction = checked.get(position);
+            TxValidationCode code = transaction.code();
+            String txId = transaction.transactionId();
+            boolean duplicate = !txId.isEmpty() && (blockTransactionIds.contains(txId)
+                    || storage.get(Keyspace.TRANSACTIONS, LedgerKeys.transactionId(txId)) != null);
+            if (code == TxValidationCode.VALID && duplicate) {
+                code = TxValidationCode.DUPLICATE_TXID;
+            }
+            if (code == TxValidationCode.VALID && !readsAreCurrent(transaction, pending)) {
+                code = TxValidationCode.MVCC_READ_CONFLICT;
+            }
+            if (code == TxValidationCode.VALID) {
+                applyWrites(transaction, new Version(number, position), pending, stateHash);
+            }
+            // The first occurrence of an id keeps the index entry; a duplicate must not overwrite it.
+            if (!txId.isEmpty() && !duplicate) {
+                blockTransactionIds.add(txId);
+                batch.put(Keyspace.TRANSACTIONS, LedgerKeys.transactionId(txId),
+                        LedgerKeys.transactionRecord(number, position, code));
+            }
+            codes.add(code);
+        }
+
+        for (Map.Entry<ByteBuffer, byte[]> write : pending.entrySet()) {
+            byte[] key = write.getKey().array();
+            if (write.getValue() == null) {
+                batch.delete(Keyspace.STATE, key);
+            } else {
+                batch.put(Keyspace.STATE, key, write.getValue());
+            }
+        }
+        Block stored = withTransactionsFilter(block, codes);
+        byte[] headHash = BlockHashing.headerHash(block.getHeader());
+        byte[] stateHashBytes = stateHash.toBytes();
+        batch.put(Keyspace.BLOCKS, LedgerKeys.number(number), stored.toByteArray());
+        batch.put(Keyspace.BLOCK_HASHES, headHash, LedgerKeys.number(number));
+        batch.put(Keyspace.STATE_HASHES, LedgerKeys.number(number), stateHashBytes);
+        batch.put(Keyspace.META, LedgerKeys.META_HEIGHT, LedgerKeys.number(number + 1));
+        batch.put(Keyspace.META, LedgerKeys.META_HEAD_HASH, headHash);
+        batch.put(Keyspace.META, LedgerKeys.META_STATE_HASH, stateHashBytes);
+        return new Plan(batch, stored, codes, new Head(number + 1, headHash, stateHash));
+    }
+
+    private boolean readsAreCurrent(CheckedTransaction transaction, Map<ByteBuffer, byte[]> pending) {
+        for (NamespaceReadWriteSet namespace : transaction.readWriteSets()) {
+            for (KVRead read : namespace.kvRwSet().getReadsList()) {
+                byte[] current = current(StateCodec.key(namespace.namespace(), read.getKey()), pending);
+                if (current == null) {
+                    if (read.hasVersion()) {
+                        return false;
+                    }
+                    continue;
+                }
+                Version version = StateCodec.decode(current).version();
+                if (!read.hasVersion() || read.getVersion().getBlockNum() != version.blockNumber()
+                        || read.getVersion().getTxNum() != version.transactionNumber()) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private void applyWrites(CheckedTransaction transaction, Version version, Map<ByteBuffer, byte[]> pending,
+            StateHash stateHash) {
+        for (NamespaceReadWriteSet namespace : transaction.readWriteSets()) {
+            String ns = namespace.namespace();
+            for (KVWrite write : namespace.kvRwSet().getWritesList()) {
+                byte[] key = StateCodec.key(ns, write.getKey());
+                byte[] old = current(key, pending);
+                if (old != null) {
+                    VersionedValue previous = StateCodec.decode(old);
+                    stateHash.remove(ns, write.getKey(), previous.value().toByteArray(),
+                            previous.version().blockNumber(), previous.version().transactionNumber());
+                }
+                if (write.getIsDelete()) {
+                    pending.put(ByteBuffer.wrap(key), null);
+                } else {
+                    byte[] value = write.getValue().toByteArray();
+                    stateHash.add(ns, write.getKey(), value, version.blockNumber(), version.transactionNumber());
+                    pending.put(ByteBuffer.wrap(key), StateCodec.value(value, version));
+                }
+            }
+        }
+    }
+
+    private byte[] current(byte[] key, Map<ByteBuffer, byte[]> pending) {
+        ByteBuffer lookup = ByteBuffer.wrap(key);
+        if (pending.containsKey(lookup)) {
+            return pending.get(lookup);
+        }
+        return storage.get(Keyspace.STATE, key);
+    }
+
+    /** The block with one validation code per transaction in metadata slot TRANSACTIONS_FILTER, as Fabric stores it. */
+    static Block withTransactionsFilter(Block block, List<TxValidationCode> codes) {
+        byte[] filter = new byte[codes.size()];
+        for (int i = 0; i < filter.length; i++) {
+            filter[i] = (byte) codes.get(i).getNumber();
+        }
+        BlockMetadata.Builder metadata = block.getMetadata().toBuilder();
+        while (metadata.getMetadataCount() < BlockBuilder.METADATA_SLOTS) {
+            metadata.addMetadata(ByteString.EMPTY);
+        }
+        metadata.setMetadata(BlockMetadataIndex.TRANSACTIONS_FILTER_VALUE, ByteString.copyFrom(filter));
+        return block.toBuilder().setMetadata(metadata).build();
+    }
+}

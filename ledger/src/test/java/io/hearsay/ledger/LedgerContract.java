@@ -1,0 +1,394 @@
+package io.hearsay.ledger;
+
+import static io.hearsay.ledger.sample.SampleChannel.delete;
+import static io.hearsay.ledger.sample.SampleChannel.read;
+import static io.hearsay.ledger.sample.SampleChannel.write;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.hyperledger.fabric.protos.peer.TxValidationCode.BAD_CREATOR_SIGNATURE;
+import static org.hyperledger.fabric.protos.peer.TxValidationCode.BAD_PROPOSAL_TXID;
+import static org.hyperledger.fabric.protos.peer.TxValidationCode.DUPLICATE_TXID;
+import static org.hyperledger.fabric.protos.peer.TxValidationCode.ENDORSEMENT_POLICY_FAILURE;
+import static org.hyperledger.fabric.protos.peer.TxValidationCode.MVCC_READ_CONFLICT;
+import static org.hyperledger.fabric.protos.peer.TxValidationCode.VALID;
+
+import com.google.protobuf.ByteString;
+import io.hearsay.identity.SigningIdentity;
+import io.hearsay.ledger.BlockRejectedException.Reason;
+import io.hearsay.ledger.block.BlockBuilder;
+import io.hearsay.ledger.block.BlockHashing;
+import io.hearsay.ledger.sample.SampleChannel;
+import io.hearsay.ledger.state.StateHash;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.hyperledger.fabric.protos.common.Block;
+import org.hyperledger.fabric.protos.common.BlockMetadataIndex;
+import org.hyperledger.fabric.protos.common.ChannelHeader;
+import org.hyperledger.fabric.protos.common.Envelope;
+import org.hyperledger.fabric.protos.common.Header;
+import org.hyperledger.fabric.protos.common.Payload;
+import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVRWSet;
+import org.hyperledger.fabric.protos.peer.TxValidationCode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The ledger's behaviour, written once and run against every storage backend: validation in Fabric's
+ * order with Fabric's codes, atomic commits that leave nothing behind on rejection, MVCC, indexes, the
+ * state hash, and resuming after reopen.
+ */
+abstract class LedgerContract {
+    @TempDir
+    static Path cryptoDirectory;
+
+    static SampleChannel channel;
+
+    Ledger ledger;
+
+    /** A fresh, empty ledger for {@code channel.genesis} (committed by opening it). */
+    abstract Ledger openNew(LedgerOptions options) throws Exception;
+
+    /** Closes {@code ledger} and opens the same storage again. */
+    abstract Ledger reopen(Ledger ledger, Block genesis) throws Exception;
+
+    @BeforeAll
+    static void createChannel() {
+        channel = new SampleChannel(cryptoDirectory);
+    }
+
+    @BeforeEach
+    void open() throws Exception {
+        ledger = openNew(LedgerOptions.defaults());
+    }
+
+    @AfterEach
+    void close() {
+        ledger.close();
+    }
+
+    private Block head() {
+        return ledger.block(ledger.height() - 1).orElseThrow();
+    }
+
+    private CommitResult commit(Envelope... envelopes) throws BlockRejectedException {
+        return ledger.commit(channel.next(head(), envelopes));
+    }
+
+    private String value(String key) {
+        return ledger.state(SampleChannel.CHAINCODE, key).map(v -> v.value().toStringUtf8()).orElse(null);
+    }
+
+    private static String txId(Envelope envelope) throws Exception {
+        return ChannelHeader.parseFrom(Payload.parseFrom(envelope.getPayload()).getHeader().getChannelHeader()).getTxId();
+    }
+
+    private void assertRejected(Block block, Reason reason) {
+        long height = ledger.height();
+        byte[] stateHash = ledger.stateHash();
+        ThrowingCallable commit = () -> ledger.commit(block);
+        assertThatThrownBy(commit).isInstanceOfSatisfying(BlockRejectedException.class,
+                e -> assertThat(e.reason()).isEqualTo(reason));
+        assertThat(ledger.height()).as("nothing written").isEqualTo(height);
+        assertThat(ledger.stateHash()).isEqualTo(stateHash);
+    }
+
+    @Test
+    void openingCommitsTheGenesisBlockAndExposesItsConfig() {
+        assertThat(ledger.height()).isEqualTo(1);
+        assertThat(ledger.channelId()).isEqualTo(SampleChannel.CHANNEL);
+        assertThat(ledger.config()).isEqualTo(channel.config);
+        assertThat(ledger.headHash()).isEqualTo(BlockHashing.headerHash(channel.genesis.getHeader()));
+        assertThat(ledger.stateHash()).isEqualTo(StateHash.empty().toBytes());
+    }
+
+    @Test
+    void validTransactionUpdatesStateVersionIndexAndStateHash() throws Exception {
+        Envelope put = channel.put("a", "1", "b", "2");
+        CommitResult result = commit(put);
+
+        assertThat(result.validationCodes()).containsExactly(VALID);
+        assertThat(result.height()).isEqualTo(2);
+        assertThat(value("a")).isEqualTo("1");
+        assertThat(ledger.state(SampleChannel.CHAINCODE, "b").orElseThrow().version()).isEqualTo(new Version(1, 0));
+        assertThat(ledger.transaction(txId(put))).contains(new TransactionRecord(txId(put), 1, 0, VALID));
+        assertThat(ledger.stateHash()).isNotEqualTo(StateHash.empty().toBytes()).isEqualTo(result.stateHash());
+        assertThat(ledger.stateHashAt(1)).hasValueSatisfying(h -> assertThat(h).isEqualTo(result.stateHash()));
+        assertThat(ledger.stateHashAt(0)).hasValueSatisfying(h -> assertThat(h).isEqualTo(StateHash.empty().toBytes()));
+    }
+
+    @Test
+    void storedBlockCarriesTheTransactionsFilterAndKeepsItsHash() throws Exception {
+        Block block = channel.next(head(), channel.put("a", "1"), channel.transaction(
+                KVRWSet.newBuilder().addWrites(write("x", "1")).build(), List.of(channel.org1Peer)));
+        ledger.commit(block);
+        Block stored = ledger.block(1).orElseThrow();
+        assertThat(stored.getMetadata().getMetadata(BlockMetadataIndex.TRANSACTIONS_FILTER_VALUE).toByteArray())
+                .containsExactly(VALID.getNumber(), ENDORSEMENT_POLICY_FAILURE.getNumber());
+        assertThat(BlockHashing.headerHash(stored.getHeader())).isEqualTo(BlockHashing.headerHash(block.getHeader()));
+        assertThat(ledger.blockByHash(BlockHashing.headerHash(block.getHeader()))).contains(stored);
+    }
+
+    @Test
+    void gapsAndReplaysAreRejectedAsWrongNumber() throws Exception {
+        Block first = channel.next(head(), channel.put("a", "1"));
+        Block second = channel.next(first, channel.put("a", "2"));
+        assertRejected(second, Reason.WRONG_NUMBER);
+        ledger.commit(first);
+        assertRejected(first, Reason.WRONG_NUMBER);
+        assertThat(value("a")).isEqualTo("1");
+    }
+
+    @Test
+    void forkIsRejectedAsWrongPreviousHash() {
+        Block fork = channel.blocks.build(1, ByteString.copyFrom(new byte[32]), List.of(channel.put("a", "1").toByteString()));
+        assertRejected(fork, Reason.WRONG_PREVIOUS_HASH);
+    }
+
+    @Test
+    void tamperedDataIsRejectedAsWrongDataHash() {
+        Block honest = channel.next(head(), channel.put("a", "1"));
+        Block tampered = honest.toBuilder().setData(honest.getData().toBuilder()
+                .setData(0, channel.put("a", "999").toByteString())).build();
+        assertRejected(tampered, Reason.WRONG_DATA_HASH);
+        assertThat(value("a")).isNull();
+    }
+
+    @Test
+    void blockSignedByAPeerInsteadOfTheOrdererIsRejected() {
+        Block forged = new BlockBuilder(channel.org1Peer).next(head(), List.of(channel.put("a", "1").toByteString()));
+        assertRejected(forged, Reason.BAD_ORDERER_SIGNATURE);
+    }
+
+    @Test
+    void blockWithoutSignatureIsRejected() {
+        Block honest = channel.next(head(), channel.put("a", "1"));
+        Block unsigned = honest.toBuilder().setMetadata(honest.getMetadata().toBuilder()
+                .setMetadata(BlockMetadataIndex.SIGNATURES_VALUE, ByteString.EMPTY)).build();
+        assertRejected(unsigned, Reason.BAD_ORDERER_SIGNATURE);
+    }
+
+    @Test
+    void nonCanonicalTransactionBytesAreRejected() {
+        // The payload field written twice parses to the same envelope but re-marshals to other bytes.
+        ByteString canonical = channel.put("a", "1").toByteString();
+        Envelope parsed;
+        try {
+            parsed = Envelope.parseFrom(canonical);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        ByteString duplicateField = Envelope.newBuilder().setPayload(ByteString.copyFromUtf8("x")).build().toByteString()
+                .concat(canonical);
+        assertThat(duplicateField).isNotEqualTo(canonical);
+        assertThat(parsedEquals(duplicateField, parsed)).isTrue();
+        Block block = channel.blocks.next(head(), List.of(duplicateField));
+        assertRejected(block, Reason.NON_CANONICAL_TRANSACTION);
+    }
+
+    private static boolean parsedEquals(ByteString bytes, Envelope expected) {
+        try {
+            return Envelope.parseFrom(bytes).equals(expected);
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    @Test
+    void oversizedBlockIsRejectedBeforeAnyOtherCheck() throws Exception {
+        ledger.close();
+        ledger = openNew(new LedgerOptions(ValidationLevel.FULL, true, 16 * 1024, java.time.InstantSource.system()));
+        Block big = channel.next(head(), channel.put("a", "x".repeat(20_000)));
+        assertRejected(big, Reason.MALFORMED);
+    }
+
+    @Test
+    void forgedCreatorSignatureMakesOnlyThatTransactionInvalid() throws Exception {
+        Envelope honest = channel.put("a", "1");
+        Envelope forged = channel.put("b", "1").toBuilder().setSignature(honest.getSignature()).build();
+        CommitResult result = commit(honest, forged);
+        assertThat(result.validationCodes()).containsExactly(VALID, BAD_CREATOR_SIGNATURE);
+        assertThat(value("a")).isEqualTo("1");
+        assertThat(value("b")).isNull();
+        assertThat(ledger.transaction(txId(forged)).orElseThrow().validationCode()).isEqualTo(BAD_CREATOR_SIGNATURE);
+    }
+
+    @Test
+    void transactionIdNotDerivedFromNonceAndCreatorIsInvalid() throws Exception {
+        Envelope honest = channel.put("a", "1");
+        Payload payload = Payload.parseFrom(honest.getPayload());
+        ChannelHeader header = ChannelHeader.parseFrom(payload.getHeader().getChannelHeader()).toBuilder().setTxId("chosen-id").build();
+        Payload altered = payload.toBuilder().setHeader(Header.newBuilder(payload.getHeader())
+                .setChannelHeader(header.toByteString())).build();
+        Envelope resigned = io.hearsay.ledger.block.EndorserTransactions.sign(channel.client, altered);
+        assertThat(commit(resigned).validationCodes()).containsExactly(BAD_PROPOSAL_TXID);
+        assertThat(value("a")).isNull();
+    }
+
+    @Test
+    void endorsementsMustSatisfyThePolicy() throws Exception {
+        KVRWSet rwSet = KVRWSet.newBuilder().addWrites(write("a", "1")).build();
+        SigningIdentity clientAsEndorser = channel.crypto.organization("Org2MSP").admin().signingIdentity();
+        CommitResult result = commit(
+                channel.transaction(rwSet, List.of(channel.org1Peer)),
+                channel.transaction(rwSet, List.of(channel.org1Peer, clientAsEndorser)),
+                channel.transaction(rwSet, List.of(channel.org1Peer, channel.org1Peer)),
+                channel.transaction(rwSet, List.of()));
+        assertThat(result.validationCodes()).containsOnly(ENDORSEMENT_POLICY_FAILURE);
+        assertThat(value("a")).isNull();
+    }
+
+    @Test
+    void forgedEndorsementSignatureIsAPolicyFailure() throws Exception {
+        Envelope honest = channel.put("a", "1");
+        Payload payload = Payload.parseFrom(honest.getPayload());
+        var transaction = org.hyperledger.fabric.protos.peer.Transaction.parseFrom(payload.getData());
+        var actionPayload = org.hyperledger.fabric.protos.peer.ChaincodeActionPayload.parseFrom(transaction.getActions(0).getPayload());
+        var endorsements = new ArrayList<>(actionPayload.getAction().getEndorsementsList());
+        endorsements.set(1, endorsements.get(1).toBuilder().setSignature(endorsements.get(0).getSignature()).build());
+        var forgedAction = actionPayload.toBuilder().setAction(actionPayload.getAction().toBuilder()
+                .clearEndorsements().addAllEndorsements(endorsements)).build();
+        var forgedTransaction = transaction.toBuilder().setActions(0, transaction.getActions(0).toBuilder()
+                .setPayload(forgedAction.toByteString())).build();
+        Envelope forged = io.hearsay.ledger.block.EndorserTransactions.sign(channel.client,
+                payload.toBuilder().setData(forgedTransaction.toByteString()).build());
+        assertThat(commit(forged).validationCodes()).containsExactly(ENDORSEMENT_POLICY_FAILURE);
+    }
+
+    @Test
+    void duplicateTransactionIdsAreInvalidAndKeepTheOriginalIndexEntry() throws Exception {
+        Envelope put = channel.put("a", "1");
+        CommitResult first = commit(put, put);
+        assertThat(first.validationCodes()).containsExactly(VALID, DUPLICATE_TXID);
+        CommitResult again = commit(put);
+        assertThat(again.validationCodes()).containsExactly(DUPLICATE_TXID);
+        assertThat(ledger.transaction(txId(put))).contains(new TransactionRecord(txId(put), 1, 0, VALID));
+    }
+
+    @Test
+    void staleReadIsAnMvccConflictAndItsWritesAreNotApplied() throws Exception {
+        commit(channel.put("a", "1"));
+        Version v1 = ledger.state(SampleChannel.CHAINCODE, "a").orElseThrow().version();
+        commit(channel.transaction(KVRWSet.newBuilder().addReads(read("a", v1)).addWrites(write("a", "2")).build()));
+        CommitResult stale = commit(channel.transaction(KVRWSet.newBuilder()
+                .addReads(read("a", v1)).addWrites(write("a", "3")).addWrites(write("b", "3")).build()));
+        assertThat(stale.validationCodes()).containsExactly(MVCC_READ_CONFLICT);
+        assertThat(value("a")).isEqualTo("2");
+        assertThat(value("b")).isNull();
+    }
+
+    @Test
+    void laterTransactionInABlockSeesEarlierValidWrites() throws Exception {
+        commit(channel.put("a", "1"));
+        Version v1 = ledger.state(SampleChannel.CHAINCODE, "a").orElseThrow().version();
+        KVRWSet spend = KVRWSet.newBuilder().addReads(read("a", v1)).addWrites(write("a", "0")).build();
+        CommitResult result = commit(channel.transaction(spend), channel.transaction(spend),
+                channel.transaction(KVRWSet.newBuilder().addReads(read("a", new Version(2, 0))).addWrites(write("c", "ok")).build()));
+        assertThat(result.validationCodes()).containsExactly(VALID, MVCC_READ_CONFLICT, VALID);
+        assertThat(value("a")).isEqualTo("0");
+        assertThat(value("c")).isEqualTo("ok");
+    }
+
+    @Test
+    void readOfAnAbsentKeyConflictsOnceTheKeyExists() throws Exception {
+        KVRWSet create = KVRWSet.newBuilder().addReads(read("k", null)).addWrites(write("k", "v")).build();
+        CommitResult result = commit(channel.transaction(create), channel.transaction(create));
+        assertThat(result.validationCodes()).containsExactly(VALID, MVCC_READ_CONFLICT);
+    }
+
+    @Test
+    void deleteRemovesTheKeyAndRestoresTheStateHash() throws Exception {
+        commit(channel.put("a", "1"));
+        byte[] withA = ledger.stateHash();
+        commit(channel.put("b", "2"));
+        commit(channel.transaction(KVRWSet.newBuilder().addWrites(delete("b")).build()));
+        assertThat(value("b")).isNull();
+        assertThat(ledger.stateHash()).isEqualTo(withA);
+    }
+
+    @Test
+    void stateHashIsTheSumOverEntriesWhateverTheWriteHistory() throws Exception {
+        commit(channel.put("a", "1"));
+        commit(channel.put("a", "2", "b", "x"));
+        StateHash expected = StateHash.empty();
+        try (Ledger.StateIterator entries = ledger.stateRange(SampleChannel.CHAINCODE, "", "")) {
+            entries.forEachRemaining(e -> expected.add(e.namespace(), e.key(), e.value().value().toByteArray(),
+                    e.value().version().blockNumber(), e.value().version().transactionNumber()));
+        }
+        assertThat(ledger.stateHash()).isEqualTo(expected.toBytes());
+    }
+
+    @Test
+    void stateRangeIsOrderedAndBounded() throws Exception {
+        commit(channel.put("b", "2", "a", "1", "d", "4", "c", "3"));
+        List<String> keys = new ArrayList<>();
+        try (Ledger.StateIterator entries = ledger.stateRange(SampleChannel.CHAINCODE, "b", "d")) {
+            entries.forEachRemaining(e -> keys.add(e.key()));
+        }
+        assertThat(keys).containsExactly("b", "c");
+        try (Ledger.StateIterator entries = ledger.stateRange("other", "", "")) {
+            assertThat(entries.hasNext()).isFalse();
+        }
+    }
+
+    @Test
+    void blocksIteratesInOrderClippedToHeight() throws Exception {
+        commit(channel.put("a", "1"));
+        commit(channel.put("a", "2"));
+        List<Long> numbers = new ArrayList<>();
+        Iterator<Block> blocks = ledger.blocks(1, 100);
+        blocks.forEachRemaining(b -> numbers.add(b.getHeader().getNumber()));
+        assertThat(numbers).containsExactly(1L, 2L);
+        assertThat(ledger.block(3)).isEmpty();
+        assertThat(ledger.block(-1)).isEmpty();
+    }
+
+    @Test
+    void reopenResumesFromTheStoredHead() throws Exception {
+        commit(channel.put("a", "1"));
+        byte[] headHash = ledger.headHash();
+        byte[] stateHash = ledger.stateHash();
+        ledger = reopen(ledger, channel.genesis);
+        assertThat(ledger.height()).isEqualTo(2);
+        assertThat(ledger.headHash()).isEqualTo(headHash);
+        assertThat(ledger.stateHash()).isEqualTo(stateHash);
+        commit(channel.put("a", "2"));
+        assertThat(value("a")).isEqualTo("2");
+    }
+
+    @Test
+    void reopenWithAnotherGenesisIsRefused(@TempDir Path otherCrypto) throws Exception {
+        commit(channel.put("a", "1"));
+        Block otherGenesis = new SampleChannel(otherCrypto).genesis;
+        assertThatThrownBy(() -> ledger = reopen(ledger, otherGenesis))
+                .isInstanceOfSatisfying(BlockRejectedException.class, e -> assertThat(e.reason()).isEqualTo(Reason.BAD_CONFIG))
+                .hasMessageContaining("another genesis block");
+        ledger = reopen(ledger, channel.genesis);
+        assertThat(ledger.height()).isEqualTo(2);
+    }
+
+    @Test
+    void blockLevelValidationSkipsTransactionSignaturesOnly() throws Exception {
+        ledger.close();
+        ledger = openNew(LedgerOptions.defaults().withValidationLevel(ValidationLevel.BLOCK));
+        Envelope honest = channel.put("a", "1");
+        Envelope badSignature = channel.put("b", "1").toBuilder().setSignature(honest.getSignature()).build();
+        KVRWSet underEndorsed = KVRWSet.newBuilder().addWrites(write("c", "1")).build();
+        CommitResult result = commit(honest, badSignature, channel.transaction(underEndorsed, List.of(channel.org1Peer)));
+        assertThat(result.validationCodes()).containsExactly(VALID, VALID, ENDORSEMENT_POLICY_FAILURE);
+        Block forged = new BlockBuilder(channel.org1Peer).next(head(), List.of(channel.put("d", "1").toByteString()));
+        assertRejected(forged, Reason.BAD_ORDERER_SIGNATURE);
+    }
+
+    @Test
+    void commitResultListsOneCodePerTransaction() throws Exception {
+        CommitResult result = commit(channel.put("a", "1"), channel.put("b", "2"), channel.put("c", "3"));
+        assertThat(result.validationCodes()).hasSize(3).containsOnly(TxValidationCode.VALID);
+        assertThat(result.validTransactions()).isEqualTo(3);
+    }
+}

@@ -3,6 +3,7 @@ package io.hearsay.identity;
 import com.google.protobuf.ByteString;
 import io.hearsay.identity.IdentityException.Reason;
 import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.Optional;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
@@ -23,6 +24,8 @@ public final class Identity {
     private final ByteString serialized;
     private final PkiId pkiId;
     private final ECPublicKeyParameters publicKey;
+    private final Optional<Role> role;
+    private final String commonName;
 
     private Identity(String mspId, X509Certificate certificate, byte[] certificatePem, ByteString serialized) {
         this.mspId = mspId;
@@ -31,6 +34,8 @@ public final class Identity {
         this.serialized = serialized;
         this.pkiId = PkiId.of(mspId, certificatePem);
         this.publicKey = Signatures.publicParameters(Crypto.requireP256(certificate.getPublicKey(), "certificate"));
+        this.role = roleOf(certificate);
+        this.commonName = commonNameOf(certificate);
     }
 
     /** The identity of this certificate in this organisation; its bytes are the PEM as Fabric writes it. */
@@ -86,33 +91,38 @@ public final class Identity {
 
     /** The role named in the certificate's OU, if any. */
     public Optional<Role> role() {
-        try {
-            for (Rdn rdn : new LdapName(certificate.getSubjectX500Principal().getName()).getRdns()) {
-                if (rdn.getType().equalsIgnoreCase("OU")) {
-                    Optional<Role> role = Role.fromOrganizationalUnit(rdn.getValue().toString());
-                    if (role.isPresent()) {
-                        return role;
-                    }
-                }
-            }
-        } catch (InvalidNameException e) {
-            return Optional.empty();
-        }
-        return Optional.empty();
+        return role;
     }
 
     /** The certificate's common name, for logs and tables. */
     public String commonName() {
-        try {
-            for (Rdn rdn : new LdapName(certificate.getSubjectX500Principal().getName()).getRdns()) {
-                if (rdn.getType().equalsIgnoreCase("CN")) {
-                    return rdn.getValue().toString();
+        return commonName;
+    }
+
+    /** Subject attributes parsed once: validators ask for the role of every endorser of every transaction. */
+    private static Optional<Role> roleOf(X509Certificate certificate) {
+        for (Rdn rdn : subject(certificate)) {
+            if (rdn.getType().equalsIgnoreCase("OU")) {
+                Optional<Role> role = Role.fromOrganizationalUnit(rdn.getValue().toString());
+                if (role.isPresent()) {
+                    return role;
                 }
             }
-        } catch (InvalidNameException e) {
-            return "?";
         }
-        return "?";
+        return Optional.empty();
+    }
+
+    private static String commonNameOf(X509Certificate certificate) {
+        return subject(certificate).stream().filter(rdn -> rdn.getType().equalsIgnoreCase("CN"))
+                .map(rdn -> rdn.getValue().toString()).findFirst().orElse("?");
+    }
+
+    private static List<Rdn> subject(X509Certificate certificate) {
+        try {
+            return new LdapName(certificate.getSubjectX500Principal().getName()).getRdns();
+        } catch (InvalidNameException e) {
+            return List.of();
+        }
     }
 
     /**

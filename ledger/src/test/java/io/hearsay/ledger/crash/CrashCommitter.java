@@ -1,0 +1,78 @@
+package io.hearsay.ledger.crash;
+
+import io.hearsay.ledger.Ledger;
+import io.hearsay.ledger.LedgerOptions;
+import io.hearsay.ledger.Ledgers;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.hyperledger.fabric.protos.common.Block;
+
+/**
+ * The victim of {@link CrashSafetyTest}: run in a child JVM, it opens a RocksDB ledger with the peer's
+ * defaults (full validation, a synced write per commit) and commits pre-built blocks as fast as it can
+ * until the parent kills it with SIGKILL, or until every block is committed.
+ *
+ * <p>Arguments: ledger directory, blocks file (length-delimited {@code common.Block}s, numbered from 1),
+ * genesis file (one {@code common.Block}). The genesis block comes from a file because the parent built
+ * it from crypto material generated with fresh randomness: a genesis built here would differ, and the
+ * ledger would refuse to open.
+ *
+ * <p>Protocol on stdout, one line each: {@code height N} once the ledger is open (the parent starts its
+ * kill timer then), {@code committed N} after each commit of block N returns (so the parent can check that
+ * a returned commit survives the kill), {@code done N} after the last commit. It exits 0 only after
+ * committing everything.
+ */
+public final class CrashCommitter {
+    private CrashCommitter() {}
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 3) {
+            System.err.println("usage: CrashCommitter <ledger directory> <blocks file> <genesis file>");
+            System.exit(2);
+        }
+        Path directory = Path.of(args[0]);
+        List<Block> blocks = readBlocks(Path.of(args[1]));
+        Block genesis;
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(Path.of(args[2])))) {
+            genesis = Block.parseFrom(in);
+        }
+        try (Ledger ledger = Ledgers.rocks(directory, genesis, LedgerOptions.defaults())) {
+            long height = ledger.height();
+            System.out.println("height " + height);
+            System.out.flush();
+            for (Block block : blocks) {
+                long number = block.getHeader().getNumber();
+                if (number < height) {
+                    continue; // committed by an earlier, killed run
+                }
+                if (number != height) {
+                    throw new IllegalStateException("blocks file has block " + number + " where " + height
+                            + " was expected: it must hold consecutive blocks from 1");
+                }
+                ledger.commit(block);
+                height = ledger.height();
+                // Printed only after commit returned: the parent may then demand this block survive the kill.
+                System.out.println("committed " + number);
+            }
+            System.out.println("done " + height);
+            System.out.flush();
+        }
+    }
+
+    private static List<Block> readBlocks(Path file) throws IOException {
+        List<Block> blocks = new ArrayList<>();
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+            Block block;
+            // parseDelimitedFrom returns null at a clean end of stream.
+            while ((block = Block.parseDelimitedFrom(in)) != null) {
+                blocks.add(block);
+            }
+        }
+        return blocks;
+    }
+}

@@ -509,7 +509,11 @@ class CrashSafetyTest {
             String java = ProcessHandle.current().info().command()
                     .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             Path stderr = logDirectory.resolve("child-" + run + ".stderr");
+            // RocksDB extracts its native library into java.io.tmpdir and deletes it at a clean exit only;
+            // a SIGKILLed child would leave 16 MiB behind in /tmp per kill. Keep it inside the test's directory.
+            Path childTemp = Files.createDirectories(logDirectory.resolve("tmp-" + run));
             ProcessBuilder builder = new ProcessBuilder(java, "-ea", "-Xmx256m", "-XX:+UseSerialGC",
+                    "-Djava.io.tmpdir=" + childTemp,
                     "-cp", classPath, CrashCommitter.class.getName(),
                     ledgerDirectory.toString(), blocksFile.toString(), genesisFile.toString())
                     .redirectError(stderr.toFile());

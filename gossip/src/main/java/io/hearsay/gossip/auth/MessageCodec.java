@@ -1,0 +1,12 @@
+package io.hearsay.gossip.auth;
+
+/**
+ * The canonical bytes of a message that its signature covers. Two messages that mean the same must give
+ * the same bytes, and any change a receiver acts on must change them. Large payloads whose authenticity
+ * comes from elsewhere (block bodies: bound to the header by the data hash, the header to the orderer by
+ * its signature) are represented by their hash, so signing costs the same for a 1 KiB and a 1 MiB block.
+ */
+@FunctionalInterface
+public interface MessageCodec<M> {
+    byte[] signedContent(M message);
+}

@@ -1,0 +1,348 @@
+package io.hearsay.gossip.block;
+
+import com.google.protobuf.ByteString;
+import io.hearsay.discovery.membership.Membership;
+import io.hearsay.discovery.runtime.PeerRuntime;
+import io.hearsay.discovery.runtime.Scheduler;
+import io.hearsay.discovery.runtime.Transport;
+import io.hearsay.gossip.block.GossipCounters.Counter;
+import io.hearsay.gossip.block.SeenBlocks.BlockId;
+import io.hearsay.identity.PkiId;
+import io.hearsay.ledger.BlockRejectedException;
+import io.hearsay.ledger.block.BlockHashing;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import org.hyperledger.fabric.protos.common.Block;
+
+/**
+ * One peer's block dissemination: new blocks spread by push (or lazy push for large blocks) to a fanout
+ * of random neighbours, each peer forwarding a block once, after committing it; periodic heartbeats carry
+ * height and head hash so peers notice what they miss; {@link RangeRepair} fetches it; a bounded reorder
+ * buffer feeds the ledger in order.
+ *
+ * <pre>
+ *   orderer ─▶ leader: commit ─▶ Push(block) ─▶ f neighbours: commit ─▶ Push ─▶ f more ...   (small blocks)
+ *                                Announce(n, hash) ─▶ B: Request ─▶ A: Push ─▶ B commits ─▶ Announce ...  (large)
+ *                                                      └─ no body after hedgeDelay: Request to 2nd announcer
+ *   every heartbeatInterval: Heartbeat(height, head) ─▶ k neighbours ─▶ higher height or gap? RangeRepair
+ * </pre>
+ *
+ * A deterministic state machine: it acts only in its handlers and timers, on one serial context, through
+ * the injected runtime, transport and ledger. Never blocks; every collection is bounded.
+ */
+public final class BlockGossip {
+    /** A block waiting in the reorder buffer, and who sent it (to blame if it fails validation). */
+    private record Buffered(Block block, PkiId from, boolean forward) {}
+
+    /** A lazily announced block being fetched: who announced it, who was asked, the hedge timer. */
+    private static final class Fetch {
+        final ByteString headerHash;
+        final boolean forward;
+        final List<PkiId> announcers = new ArrayList<>();
+        int asked;
+        Scheduler.Timer hedge;
+
+        Fetch(ByteString headerHash, boolean forward) {
+            this.headerHash = headerHash;
+            this.forward = forward;
+        }
+    }
+
+    private final BlockGossipConfig config;
+    private final BlockLedger ledger;
+    private final Membership membership;
+    private final PeerRuntime runtime;
+    private final Transport<BlockMessage> transport;
+    private final BlockGossipListener listener;
+    private final GossipCounters counters = new GossipCounters();
+    private final SeenBlocks seen;
+    private final NavigableMap<Long, Buffered> buffer = new TreeMap<>();
+    private final NavigableMap<Long, Fetch> fetches = new TreeMap<>();
+    private final RangeRepair repair;
+    private final List<Scheduler.Timer> timers = new ArrayList<>();
+
+    public BlockGossip(BlockGossipConfig config, BlockLedger ledger, Membership membership, PeerRuntime runtime,
+            Transport<BlockMessage> transport, BlockGossipListener listener) {
+        this.config = config;
+        this.ledger = ledger;
+        this.membership = membership;
+        this.runtime = runtime;
+        this.transport = transport;
+        this.listener = listener;
+        this.seen = new SeenBlocks(config.seenBlocksMax());
+        this.repair = new RangeRepair(config, runtime.fork(), transport, counters, listener, new RangeRepair.Blocks() {
+            @Override
+            public long height() {
+                return ledger.height();
+            }
+
+            @Override
+            public boolean isBuffered(long number) {
+                return buffer.containsKey(number);
+            }
+
+            @Override
+            public boolean offer(Block block, PkiId from) {
+                return BlockGossip.this.offer(block, from, false);
+            }
+        });
+    }
+
+    /** Starts the periodic heartbeat and repair check, each at a random phase so peers do not tick in step. */
+    public void start() {
+        schedulePeriodic(config.heartbeatIntervalMillis(), this::heartbeat);
+        schedulePeriodic(config.repairCheckIntervalMillis(), repair::repair);
+    }
+
+    /** Cancels every timer and request (the peer is stopping or crashed). */
+    public void stop() {
+        timers.forEach(Scheduler.Timer::cancel);
+        timers.clear();
+        fetches.values().forEach(fetch -> {
+            if (fetch.hedge != null) {
+                fetch.hedge.cancel();
+            }
+        });
+        fetches.clear();
+        repair.stop();
+    }
+
+    private void schedulePeriodic(long intervalMillis, Runnable task) {
+        long phase = runtime.random().nextLong(0, intervalMillis);
+        timers.add(runtime.scheduler().schedule(phase, new Runnable() {
+            @Override
+            public void run() {
+                task.run();
+                timers.add(runtime.scheduler().schedule(intervalMillis, this));
+                // Keep the list bounded: fired timers need no cancelling.
+                if (timers.size() > 8) {
+                    timers.subList(0, timers.size() - 4).clear();
+                }
+            }
+        }));
+    }
+
+    /** A block from the orderer (this peer is its organisation's leader): commit, then disseminate. */
+    public void onOrdererBlock(Block block) {
+        seen.add(idOf(block));
+        offer(block, null, true);
+    }
+
+    public void onMessage(PkiId from, BlockMessage message) {
+        if (message instanceof BlockMessage.Push push) {
+            onPush(from, push);
+        } else if (message instanceof BlockMessage.Announce announce) {
+            onAnnounce(from, announce);
+        } else if (message instanceof BlockMessage.Request request) {
+            onRequest(from, request);
+        } else if (message instanceof BlockMessage.Heartbeat heartbeat) {
+            onHeartbeat(from, heartbeat);
+        } else if (message instanceof BlockMessage.RangeRequest request) {
+            onRangeRequest(from, request);
+        } else if (message instanceof BlockMessage.RangeResponse response) {
+            repair.onResponse(from, response);
+        }
+    }
+
+    private void onPush(PkiId from, BlockMessage.Push push) {
+        counters.increment(Counter.BODIES_RECEIVED);
+        Block block = push.block();
+        long number = block.getHeader().getNumber();
+        repair.onClaim(from, number + 1, membership.neighbours());
+        Fetch fetch = fetches.get(number);
+        if (fetch != null) {
+            if (fetch.hedge != null) {
+                fetch.hedge.cancel();
+            }
+            fetches.remove(number);
+        }
+        if (!seen.add(idOf(block))) {
+            counters.increment(Counter.DUPLICATE_BODIES);
+            return;
+        }
+        offer(block, from, push.forward() || (fetch != null && fetch.forward));
+    }
+
+    private void onAnnounce(PkiId from, BlockMessage.Announce announce) {
+        counters.increment(Counter.ANNOUNCES_RECEIVED);
+        long number = announce.number();
+        repair.onClaim(from, number + 1, membership.neighbours());
+        if (number < ledger.height() || buffer.containsKey(number)
+                || seen.contains(new BlockId(number, announce.headerHash()))) {
+            return;
+        }
+        if (number >= ledger.height() + config.payloadBufferBlocksMax()) {
+            // Too far ahead to buffer: the heartbeat-driven repair fetches it in order.
+            return;
+        }
+        Fetch fetch = fetches.get(number);
+        if (fetch == null) {
+            fetch = new Fetch(announce.headerHash(), announce.forward());
+            fetches.put(number, fetch);
+            fetch.announcers.add(from);
+            askNext(number, fetch);
+        } else if (fetch.headerHash.equals(announce.headerHash()) && !fetch.announcers.contains(from)) {
+            fetch.announcers.add(from);
+        }
+    }
+
+    /** Asks the next announcer not yet asked, and arms the hedge timer for the one after. */
+    private void askNext(long number, Fetch fetch) {
+        if (fetch.asked >= fetch.announcers.size()) {
+            return;
+        }
+        PkiId announcer = fetch.announcers.get(fetch.asked++);
+        counters.increment(fetch.asked == 1 ? Counter.REQUESTS_SENT : Counter.HEDGED_REQUESTS);
+        transport.send(announcer, new BlockMessage.Request(number, fetch.headerHash, fetch.forward));
+        fetch.hedge = runtime.scheduler().schedule(config.hedgeDelayMillis(), () -> {
+            Fetch current = fetches.get(number);
+            if (current == fetch) {
+                if (fetch.asked < fetch.announcers.size()) {
+                    askNext(number, fetch);
+                } else {
+                    // Nobody else announced it: let repair fetch it.
+                    fetches.remove(number);
+                }
+            }
+        });
+    }
+
+    private void onRequest(PkiId from, BlockMessage.Request request) {
+        Block block = ledger.block(request.number()).orElse(null);
+        if (block == null || !ByteString.copyFrom(BlockHashing.headerHash(block.getHeader())).equals(request.headerHash())) {
+            counters.increment(Counter.UNKNOWN_BLOCK_REQUESTS);
+            listener.onDropped(from, "request for block " + request.number() + ", which this peer does not have");
+            return;
+        }
+        transport.send(from, new BlockMessage.Push(block, request.forward()));
+    }
+
+    private void heartbeat() {
+        long height = ledger.height();
+        BlockMessage.Heartbeat heartbeat = new BlockMessage.Heartbeat(height, ByteString.copyFrom(ledger.headHash()),
+                config.pullOnHeartbeat());
+        for (PkiId peer : membership.neighbours().sample(runtime.random(), config.heartbeatFanout(), null)) {
+            transport.send(peer, heartbeat);
+        }
+    }
+
+    private void onHeartbeat(PkiId from, BlockMessage.Heartbeat heartbeat) {
+        repair.onClaim(from, heartbeat.height(), membership.neighbours());
+        if (heartbeat.pull()) {
+            // Fabric's pull: after the digest wait, offer our newest blocks the sender lacks, as announcements.
+            runtime.scheduler().schedule(config.pullResponseDelayMillis(), () -> answerPull(from, heartbeat.height()));
+        }
+        if (config.repairOnHeartbeat() && heartbeat.height() > ledger.height()) {
+            repair.repair();
+        }
+    }
+
+    private void answerPull(PkiId to, long theirHeight) {
+        long height = ledger.height();
+        for (long n = Math.max(theirHeight, height - config.pullWindowBlocks()); n < height; n++) {
+            ledger.block(n).ifPresent(block -> transport.send(to,
+                    new BlockMessage.Announce(block.getHeader().getNumber(), headerHash(block), false)));
+        }
+    }
+
+    private void onRangeRequest(PkiId from, BlockMessage.RangeRequest request) {
+        long from0 = request.from();
+        long to = request.toExclusive();
+        if (from0 < 0 || to <= from0 || to - from0 > config.rangeRequestBlocksMax()) {
+            counters.increment(Counter.ABSURD_RANGE_REQUESTS);
+            listener.onDropped(from, "range request " + from0 + ".." + to + " is empty, negative or over "
+                    + config.rangeRequestBlocksMax() + " blocks");
+            return;
+        }
+        List<Block> blocks = new ArrayList<>();
+        long end = Math.min(to, ledger.height());
+        for (long n = from0; n < end; n++) {
+            ledger.block(n).ifPresent(blocks::add);
+        }
+        transport.send(from, new BlockMessage.RangeResponse(request.requestId(), blocks));
+    }
+
+    /**
+     * Takes a block in: commits it if it is next, buffers it if it is ahead, drops it if it is old or too
+     * far ahead. Returns false only if the block was found invalid.
+     */
+    private boolean offer(Block block, PkiId from, boolean forward) {
+        long number = block.getHeader().getNumber();
+        long height = ledger.height();
+        if (number < height || buffer.containsKey(number)) {
+            return true;
+        }
+        if (number >= height + config.payloadBufferBlocksMax()) {
+            counters.increment(Counter.BUFFER_OVERFLOWS);
+            listener.onDropped(from, "block " + number + " is beyond the reorder buffer (height " + height + ")");
+            return true;
+        }
+        buffer.put(number, new Buffered(block, from, forward));
+        long rejected = drain();
+        if (number > ledger.height() && config.repairOnHeartbeat()) {
+            // A gap below this block: repair it now rather than at the next check.
+            repair.repair();
+        }
+        return rejected != number;
+    }
+
+    /** Commits buffered blocks in order while the next one is there. Returns the number rejected, or -1. */
+    private long drain() {
+        while (true) {
+            Buffered next = buffer.remove(ledger.height());
+            if (next == null) {
+                return -1;
+            }
+            Block block = next.block();
+            try {
+                ledger.commit(block);
+            } catch (BlockRejectedException e) {
+                counters.increment(Counter.BLOCKS_REJECTED);
+                // Forget we saw it, so an honest copy of the same block is not suppressed as a duplicate.
+                seen.remove(idOf(block));
+                if (next.from() != null) {
+                    repair.penalise(next.from(), e.getMessage());
+                }
+                return block.getHeader().getNumber();
+            }
+            counters.increment(Counter.BLOCKS_COMMITTED);
+            listener.onBlockCommitted(block.getHeader().getNumber(), next.from());
+            if (next.forward()) {
+                disseminate(block, next.from());
+            }
+        }
+    }
+
+    /** Pushes (or announces) a committed block to a fanout of neighbours other than its sender. */
+    private void disseminate(Block block, PkiId sender) {
+        boolean lazy = block.getSerializedSize() > config.lazyPushThresholdBytes();
+        BlockMessage message = lazy
+                ? new BlockMessage.Announce(block.getHeader().getNumber(), headerHash(block), true)
+                : new BlockMessage.Push(block, true);
+        for (PkiId peer : membership.neighbours().sample(runtime.random(), config.pushFanout(), sender)) {
+            transport.send(peer, message);
+        }
+    }
+
+    private static BlockId idOf(Block block) {
+        return new BlockId(block.getHeader().getNumber(), headerHash(block));
+    }
+
+    private static ByteString headerHash(Block block) {
+        return ByteString.copyFrom(BlockHashing.headerHash(block.getHeader()));
+    }
+
+    public GossipCounters counters() {
+        return counters;
+    }
+
+    public long height() {
+        return ledger.height();
+    }
+
+    int bufferedBlocks() {
+        return buffer.size();
+    }
+}

@@ -1,0 +1,74 @@
+package io.hearsay.gossip.block;
+
+import com.google.protobuf.ByteString;
+import java.util.List;
+import org.hyperledger.fabric.protos.common.Block;
+
+/**
+ * Messages of block dissemination and repair. Immutable. {@link #sizeBytes()} is what the message costs
+ * on the wire, for traffic accounting in the simulator and the node alike.
+ */
+public sealed interface BlockMessage {
+    /** Fixed cost per message: type, sender, sequence, signature (an ECDSA P-256 signature is ~72 bytes). */
+    int HEADER_BYTES = 100;
+
+    int sizeBytes();
+
+    /** A whole block, pushed (new blocks) or answering a request or pull. {@code forward}: the receiver may push it on. */
+    record Push(Block block, boolean forward) implements BlockMessage {
+        @Override
+        public int sizeBytes() {
+            return HEADER_BYTES + block.getSerializedSize();
+        }
+    }
+
+    /**
+     * Lazy push, or a pull answer: "I have block {@code number} with this header hash; ask me for it."
+     * {@code forward}: the block is new and the receiver should spread it on (false for pull answers).
+     */
+    record Announce(long number, ByteString headerHash, boolean forward) implements BlockMessage {
+        @Override
+        public int sizeBytes() {
+            return HEADER_BYTES + 8 + headerHash.size();
+        }
+    }
+
+    /** Asks an announcer for the body it announced; {@code forward} is echoed into the answering push. */
+    record Request(long number, ByteString headerHash, boolean forward) implements BlockMessage {
+        @Override
+        public int sizeBytes() {
+            return HEADER_BYTES + 8 + headerHash.size();
+        }
+    }
+
+    /**
+     * The periodic digest: the sender's height and head hash. With {@code pull} set it also asks for the
+     * receiver's recent blocks at and above {@code height} (Fabric's pull).
+     */
+    record Heartbeat(long height, ByteString headHash, boolean pull) implements BlockMessage {
+        @Override
+        public int sizeBytes() {
+            return HEADER_BYTES + 9 + headHash.size();
+        }
+    }
+
+    /** Asks for blocks {@code from} (inclusive) to {@code toExclusive}, tagged so the answer can be matched. */
+    record RangeRequest(long requestId, long from, long toExclusive) implements BlockMessage {
+        @Override
+        public int sizeBytes() {
+            return HEADER_BYTES + 24;
+        }
+    }
+
+    /** The blocks of a range request, in order; fewer than asked (possibly none) if the server lacks them. */
+    record RangeResponse(long requestId, List<Block> blocks) implements BlockMessage {
+        public RangeResponse {
+            blocks = List.copyOf(blocks);
+        }
+
+        @Override
+        public int sizeBytes() {
+            return HEADER_BYTES + 8 + blocks.stream().mapToInt(Block::getSerializedSize).sum();
+        }
+    }
+}

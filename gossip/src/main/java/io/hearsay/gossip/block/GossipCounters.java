@@ -1,0 +1,47 @@
+package io.hearsay.gossip.block;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * What a peer's block gossip did, as counters. Every drop has its own counter, so "nothing is dropped
+ * silently" is checkable: the simulator sums them, the node exports them as metrics.
+ */
+public final class GossipCounters {
+    /** One counter per event kind. */
+    public enum Counter {
+        BODIES_RECEIVED,
+        DUPLICATE_BODIES,
+        ANNOUNCES_RECEIVED,
+        REQUESTS_SENT,
+        HEDGED_REQUESTS,
+        BLOCKS_COMMITTED,
+        BLOCKS_REJECTED,
+        BUFFER_OVERFLOWS,
+        RANGE_REQUESTS_SENT,
+        RANGE_TIMEOUTS,
+        SHORT_RANGE_RESPONSES,
+        UNSOLICITED_RESPONSES,
+        ABSURD_RANGE_REQUESTS,
+        UNKNOWN_BLOCK_REQUESTS,
+        PEERS_PENALISED
+    }
+
+    private final long[] values = new long[Counter.values().length];
+
+    void increment(Counter counter) {
+        values[counter.ordinal()]++;
+    }
+
+    public long get(Counter counter) {
+        return values[counter.ordinal()];
+    }
+
+    public Map<Counter, Long> snapshot() {
+        Map<Counter, Long> snapshot = new EnumMap<>(Counter.class);
+        for (Counter counter : Counter.values()) {
+            snapshot.put(counter, values[counter.ordinal()]);
+        }
+        return snapshot;
+    }
+}

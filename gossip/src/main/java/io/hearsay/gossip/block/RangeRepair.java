@@ -1,0 +1,216 @@
+package io.hearsay.gossip.block;
+
+import io.hearsay.discovery.membership.PeerSet;
+import io.hearsay.discovery.runtime.PeerRuntime;
+import io.hearsay.discovery.runtime.Scheduler;
+import io.hearsay.discovery.runtime.Transport;
+import io.hearsay.gossip.block.GossipCounters.Counter;
+import io.hearsay.identity.PkiId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+
+/**
+ * Anti-entropy for blocks: repairs the range between this peer's height and the highest height its
+ * neighbours claim, by range requests of {@code repairBatchBlocks}, up to {@code repairInflightBatchesMax}
+ * at once, each to the least-loaded peer that claims the blocks (so a catch-up stripes across sources).
+ * A request unanswered in {@code repairTimeoutMillis}, or answered short of what its peer claimed, or with
+ * blocks that fail validation, penalises that peer: it is avoided for {@code penaltyMillis}.
+ *
+ * <pre>
+ *   claims:  B says height 900, C says 900          own height 500, buffered {532}
+ *   plan:    [500,532) → B   [533,597) → C   [597,661) → B ...   (gaps only, least-loaded source)
+ *   B ──RangeResponse(500..531)──▶ offer each; ask the next gap at once (pipelined, not stop-and-wait)
+ * </pre>
+ */
+final class RangeRepair {
+    /** An outstanding range request. */
+    private record Inflight(PkiId peer, long from, long toExclusive, Scheduler.Timer timeout) {}
+
+    /** What repair needs to know of the peer's blocks: height and which numbers are buffered. */
+    interface Blocks {
+        long height();
+
+        boolean isBuffered(long number);
+
+        /** Hands a repaired block to the commit path; false if it was rejected as invalid. */
+        boolean offer(org.hyperledger.fabric.protos.common.Block block, PkiId from);
+    }
+
+    private final BlockGossipConfig config;
+    private final PeerRuntime runtime;
+    private final Transport<BlockMessage> transport;
+    private final GossipCounters counters;
+    private final BlockGossipListener listener;
+    private final Blocks blocks;
+    private final NavigableMap<PkiId, Long> claimedHeights = new TreeMap<>();
+    private final NavigableMap<PkiId, Long> penalisedUntilMillis = new TreeMap<>();
+    private final NavigableMap<Long, Inflight> inflight = new TreeMap<>();
+    private long nextRequestId = 1;
+
+    RangeRepair(BlockGossipConfig config, PeerRuntime runtime, Transport<BlockMessage> transport,
+            GossipCounters counters, BlockGossipListener listener, Blocks blocks) {
+        this.config = config;
+        this.runtime = runtime;
+        this.transport = transport;
+        this.counters = counters;
+        this.listener = listener;
+        this.blocks = blocks;
+    }
+
+    /** {@code peer} says it has blocks below {@code height}. Only neighbours' claims are kept (bounded). */
+    void onClaim(PkiId peer, long height, PeerSet neighbours) {
+        if (!neighbours.contains(peer)) {
+            return;
+        }
+        claimedHeights.merge(peer, height, Math::max);
+        claimedHeights.keySet().removeIf(known -> !neighbours.contains(known));
+    }
+
+    long highestClaim() {
+        long highest = 0;
+        for (Map.Entry<PkiId, Long> claim : claimedHeights.entrySet()) {
+            if (!isPenalised(claim.getKey())) {
+                highest = Math.max(highest, claim.getValue());
+            }
+        }
+        return highest;
+    }
+
+    /** Requests missing ranges until the pipeline is full or nothing is missing. */
+    void repair() {
+        long ceiling = Math.min(highestClaim(), blocks.height() + config.payloadBufferBlocksMax());
+        while (inflight.size() < config.repairInflightBatchesMax()) {
+            long from = firstUncovered(blocks.height(), ceiling);
+            if (from >= ceiling) {
+                return;
+            }
+            PkiId source = leastLoadedSource(from);
+            if (source == null) {
+                return;
+            }
+            long to = Math.min(Math.min(from + config.repairBatchBlocks(), ceiling), claimedHeights.get(source));
+            for (long n = from + 1; n < to; n++) {
+                if (blocks.isBuffered(n) || isRequested(n)) {
+                    to = n;
+                    break;
+                }
+            }
+            long requestId = nextRequestId++;
+            Scheduler.Timer timeout = runtime.scheduler().schedule(config.repairTimeoutMillis(), () -> onTimeout(requestId));
+            inflight.put(requestId, new Inflight(source, from, to, timeout));
+            counters.increment(Counter.RANGE_REQUESTS_SENT);
+            transport.send(source, new BlockMessage.RangeRequest(requestId, from, to));
+        }
+    }
+
+    void onResponse(PkiId from, BlockMessage.RangeResponse response) {
+        Inflight request = inflight.get(response.requestId());
+        if (request == null || !request.peer().equals(from)) {
+            counters.increment(Counter.UNSOLICITED_RESPONSES);
+            listener.onDropped(from, "range response " + response.requestId() + " answers no request of ours to this peer");
+            return;
+        }
+        inflight.remove(response.requestId());
+        request.timeout().cancel();
+        long expected = request.from();
+        for (var block : response.blocks()) {
+            counters.increment(Counter.BODIES_RECEIVED);
+            if (block.getHeader().getNumber() != expected || expected >= request.toExclusive()) {
+                penalise(from, "range response holds block " + block.getHeader().getNumber() + " where "
+                        + expected + " was due");
+                break;
+            }
+            if (!blocks.offer(block, from)) {
+                penalise(from, "served block " + expected + ", which failed validation");
+                break;
+            }
+            expected++;
+        }
+        long claimed = claimedHeights.getOrDefault(from, 0L);
+        if (expected < request.toExclusive() && claimed > expected) {
+            counters.increment(Counter.SHORT_RANGE_RESPONSES);
+            penalise(from, "claimed height " + claimed + " but served only up to " + expected);
+        }
+        repair();
+    }
+
+    private void onTimeout(long requestId) {
+        Inflight request = inflight.remove(requestId);
+        if (request == null) {
+            return;
+        }
+        counters.increment(Counter.RANGE_TIMEOUTS);
+        penalise(request.peer(), "range request " + request.from() + ".." + request.toExclusive() + " timed out");
+        repair();
+    }
+
+    void penalise(PkiId peer, String reason) {
+        counters.increment(Counter.PEERS_PENALISED);
+        listener.onDropped(peer, reason);
+        penalisedUntilMillis.put(peer, runtime.clock().nowMillis() + config.penaltyMillis());
+        // Its claim is no longer believed; a fresh heartbeat after the penalty restores it.
+        claimedHeights.remove(peer);
+    }
+
+    boolean isPenalised(PkiId peer) {
+        Long until = penalisedUntilMillis.get(peer);
+        if (until == null) {
+            return false;
+        }
+        if (until <= runtime.clock().nowMillis()) {
+            penalisedUntilMillis.remove(peer);
+            return false;
+        }
+        return true;
+    }
+
+    private long firstUncovered(long start, long ceiling) {
+        long n = start;
+        while (n < ceiling && (blocks.isBuffered(n) || isRequested(n))) {
+            n++;
+        }
+        return n;
+    }
+
+    private boolean isRequested(long number) {
+        for (Inflight request : inflight.values()) {
+            if (number >= request.from() && number < request.toExclusive()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Among non-penalised peers claiming block {@code number}, those with fewest requests; random among ties. */
+    private PkiId leastLoadedSource(long number) {
+        List<PkiId> best = new ArrayList<>();
+        int bestLoad = Integer.MAX_VALUE;
+        for (Map.Entry<PkiId, Long> claim : claimedHeights.entrySet()) {
+            PkiId peer = claim.getKey();
+            if (claim.getValue() <= number || isPenalised(peer)) {
+                continue;
+            }
+            int load = (int) inflight.values().stream().filter(r -> r.peer().equals(peer)).count();
+            if (load < bestLoad) {
+                best.clear();
+                bestLoad = load;
+            }
+            if (load == bestLoad) {
+                best.add(peer);
+            }
+        }
+        return best.isEmpty() ? null : best.get(runtime.random().nextInt(best.size()));
+    }
+
+    int inflightRequests() {
+        return inflight.size();
+    }
+
+    void stop() {
+        inflight.values().forEach(request -> request.timeout().cancel());
+        inflight.clear();
+    }
+}

@@ -1,0 +1,81 @@
+package io.hearsay.gossip.item;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * A peer's items: the highest version seen per key, in key order (so digests and replies are built in a
+ * deterministic order). Bounded: a store at {@code itemsMax} refuses new keys, counting each refusal,
+ * rather than growing without limit when a neighbour floods it with keys.
+ */
+public final class ItemStore {
+    private final NavigableMap<String, VersionedItem> items = new TreeMap<>();
+    private final int itemsMax;
+    private long refusedNewKeys;
+
+    public ItemStore(int itemsMax) {
+        if (itemsMax < 1) {
+            throw new IllegalArgumentException("itemsMax is " + itemsMax + "; it must be at least 1");
+        }
+        this.itemsMax = itemsMax;
+    }
+
+    public Optional<VersionedItem> get(String key) {
+        return Optional.ofNullable(items.get(key));
+    }
+
+    /**
+     * Keeps {@code item} if it is newer than what the store has for its key.
+     *
+     * @return true if the store changed
+     */
+    public boolean merge(VersionedItem item) {
+        VersionedItem current = items.get(item.key());
+        if (current == null) {
+            if (items.size() >= itemsMax) {
+                refusedNewKeys++;
+                return false;
+            }
+        } else if (current.version() >= item.version()) {
+            return false;
+        }
+        items.put(item.key(), item);
+        return true;
+    }
+
+    public List<ItemDigest> digests() {
+        List<ItemDigest> digests = new ArrayList<>(items.size());
+        items.values().forEach(item -> digests.add(item.digest()));
+        return digests;
+    }
+
+    public Collection<VersionedItem> items() {
+        return items.values();
+    }
+
+    /** Items newer than the digests say the other side has, or that it lacks. */
+    public List<VersionedItem> newerThan(List<ItemDigest> theirs) {
+        NavigableMap<String, Long> known = new TreeMap<>();
+        theirs.forEach(digest -> known.merge(digest.key(), digest.version(), Math::max));
+        List<VersionedItem> newer = new ArrayList<>();
+        for (VersionedItem item : items.values()) {
+            Long version = known.get(item.key());
+            if (version == null || version < item.version()) {
+                newer.add(item);
+            }
+        }
+        return newer;
+    }
+
+    public int size() {
+        return items.size();
+    }
+
+    public long refusedNewKeys() {
+        return refusedNewKeys;
+    }
+}

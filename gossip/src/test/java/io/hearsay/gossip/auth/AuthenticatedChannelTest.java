@@ -1,0 +1,171 @@
+package io.hearsay.gossip.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import io.hearsay.discovery.membership.PeerSet;
+import io.hearsay.discovery.membership.StaticMembership;
+import io.hearsay.gossip.auth.AuthenticatedChannel.Drop;
+import io.hearsay.gossip.item.ItemMessage;
+import io.hearsay.gossip.item.VersionedItem;
+import io.hearsay.identity.CryptoGen;
+import io.hearsay.identity.CryptoMaterial;
+import io.hearsay.identity.Identity;
+import io.hearsay.identity.OrgSpec;
+import io.hearsay.identity.PkiId;
+import io.hearsay.identity.SigningIdentity;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * With real ECDSA identities: a signed message reaches the protocol exactly once; forged, replayed,
+ * misattributed, foreign and flooding messages are dropped before the protocol sees them, each counted by
+ * reason, and the peer keeps serving everyone else.
+ */
+class AuthenticatedChannelTest {
+    @TempDir
+    static Path crypto;
+
+    static SigningIdentity alice;
+    static SigningIdentity bob;
+    static SigningIdentity carol;
+    static SigningIdentity stranger;
+    static Map<PkiId, Identity> identities = new TreeMap<>();
+
+    @BeforeAll
+    static void generate() {
+        CryptoMaterial material = CryptoGen.withDefaults().generate(crypto, List.of(
+                OrgSpec.peers("Org1MSP", "org1.example.com", 3), OrgSpec.peers("Org9MSP", "org9.example.com", 1)));
+        alice = material.organization("Org1MSP").nodes().get(0).signingIdentity();
+        bob = material.organization("Org1MSP").nodes().get(1).signingIdentity();
+        carol = material.organization("Org1MSP").nodes().get(2).signingIdentity();
+        stranger = material.organization("Org9MSP").nodes().get(0).signingIdentity();
+        for (SigningIdentity identity : List.of(alice, bob, carol, stranger)) {
+            identities.put(identity.pkiId(), identity.identity());
+        }
+    }
+
+    private final AtomicLong now = new AtomicLong(1_000);
+    private final List<SignedMessage<ItemMessage>> wire = new ArrayList<>();
+    private final List<String> delivered = new ArrayList<>();
+    private AuthenticatedChannel<ItemMessage> bobsChannel;
+
+    private AuthenticatedChannel<ItemMessage> channelOf(SigningIdentity self, List<String> sink) {
+        TreeMap<PkiId, String> directory = new TreeMap<>();
+        for (SigningIdentity member : List.of(alice, bob, carol)) {
+            directory.put(member.pkiId(), "Org1MSP");
+        }
+        directory.put(self.pkiId(), self.mspId());
+        StaticMembership membership = new StaticMembership(self.pkiId(), PeerSet.of(directory.keySet()).without(self.pkiId()), directory);
+        MessageAuthenticator authenticator = new EcdsaAuthenticator(self, id -> Optional.ofNullable(identities.get(id)));
+        return new AuthenticatedChannel<>(self.pkiId(), authenticator, Codecs.ITEMS, membership, now::get,
+                IntegrityConfig.defaults(), (to, message) -> wire.add(message),
+                (from, message) -> sink.add(((ItemMessage.Rumor) message).items().get(0).key()), (from, reason) -> { }, 0);
+    }
+
+    /** A message signed by {@code sender}'s own channel, captured off the wire. */
+    private SignedMessage<ItemMessage> signedBy(SigningIdentity sender, String key) {
+        channelOf(sender, new ArrayList<>()).transport().send(bob.pkiId(), rumor(key));
+        return wire.remove(wire.size() - 1);
+    }
+
+    private static ItemMessage rumor(String key) {
+        return new ItemMessage.Rumor(List.of(new VersionedItem(key, 1, ByteString.copyFromUtf8("v"))));
+    }
+
+    @BeforeEach
+    void setUp() {
+        bobsChannel = channelOf(bob, delivered);
+    }
+
+    @Test
+    void signedMessageIsDeliveredOnceAndItsReplayDropped() {
+        SignedMessage<ItemMessage> message = signedBy(alice, "a");
+        bobsChannel.onMessage(alice.pkiId(), message);
+        bobsChannel.onMessage(alice.pkiId(), message);
+        assertThat(delivered).containsExactly("a");
+        assertThat(bobsChannel.drops(Drop.REPLAYED)).isEqualTo(1);
+    }
+
+    @Test
+    void alteredMessageFailsItsSignature() {
+        SignedMessage<ItemMessage> genuine = signedBy(alice, "a");
+        SignedMessage<ItemMessage> altered = new SignedMessage<>(genuine.signer(), genuine.sequence(), rumor("evil"),
+                genuine.signature());
+        bobsChannel.onMessage(alice.pkiId(), altered);
+        assertThat(delivered).isEmpty();
+        assertThat(bobsChannel.drops(Drop.BAD_SIGNATURE)).isEqualTo(1);
+        bobsChannel.onMessage(alice.pkiId(), genuine);
+        assertThat(delivered).as("a failed forgery does not burn the genuine sequence number").containsExactly("a");
+    }
+
+    @Test
+    void messageSignedByOneArrivingOnAnothersLinkIsDropped() {
+        bobsChannel.onMessage(carol.pkiId(), signedBy(alice, "a"));
+        assertThat(delivered).isEmpty();
+        assertThat(bobsChannel.drops(Drop.SIGNER_MISMATCH)).isEqualTo(1);
+    }
+
+    @Test
+    void messageFromAnUnknownOrganisationIsDropped() {
+        bobsChannel.onMessage(stranger.pkiId(), signedBy(stranger, "s"));
+        assertThat(delivered).isEmpty();
+        assertThat(bobsChannel.drops(Drop.UNKNOWN_ORGANIZATION)).isEqualTo(1);
+    }
+
+    @Test
+    void outOfOrderWithinTheWindowIsAcceptedButTooOldIsNot() {
+        AuthenticatedChannel<ItemMessage> alicesChannel = channelOf(alice, new ArrayList<>());
+        for (int i = 0; i < 1100; i++) {
+            alicesChannel.transport().send(bob.pkiId(), rumor("m" + i));
+        }
+        List<SignedMessage<ItemMessage>> sent = new ArrayList<>(wire);
+        bobsChannel.onMessage(alice.pkiId(), sent.get(1050));
+        bobsChannel.onMessage(alice.pkiId(), sent.get(1049));
+        bobsChannel.onMessage(alice.pkiId(), sent.get(10));
+        bobsChannel.onMessage(alice.pkiId(), sent.get(1049));
+        assertThat(delivered).containsExactly("m1050", "m1049");
+        assertThat(bobsChannel.drops(Drop.TOO_OLD)).isEqualTo(1);
+        assertThat(bobsChannel.drops(Drop.REPLAYED)).isEqualTo(1);
+    }
+
+    @Test
+    void floodingNeighbourIsRateLimitedWhileOthersAreStillServed() {
+        AuthenticatedChannel<ItemMessage> carolsChannel = channelOf(carol, new ArrayList<>());
+        for (int i = 0; i < 3000; i++) {
+            carolsChannel.transport().send(bob.pkiId(), rumor("flood" + i));
+        }
+        List<SignedMessage<ItemMessage>> flood = new ArrayList<>(wire);
+        flood.forEach(message -> bobsChannel.onMessage(carol.pkiId(), message));
+        long accepted = delivered.size();
+        assertThat(accepted).as("the burst allowance passes, the rest is dropped").isEqualTo(1000);
+        assertThat(bobsChannel.drops(Drop.RATE_LIMITED)).isEqualTo(2000);
+        bobsChannel.onMessage(alice.pkiId(), signedBy(alice, "a"));
+        assertThat(delivered).last().isEqualTo("a");
+        now.addAndGet(1_000);
+        bobsChannel.onMessage(carol.pkiId(), new SignedMessage<>(carol.pkiId(), 0, rumor("x"), new byte[0]));
+        assertThat(bobsChannel.drops(Drop.RATE_LIMITED)).as("refilled after a second").isEqualTo(2000);
+    }
+
+    @Test
+    void keyedHashStandInRejectsForgeriesToo() throws Exception {
+        Map<PkiId, Long> secrets = Map.of(alice.pkiId(), 11L, bob.pkiId(), 22L);
+        KeyedHashAuthenticator aliceKeys = new KeyedHashAuthenticator(alice.pkiId(), secrets);
+        KeyedHashAuthenticator bobKeys = new KeyedHashAuthenticator(bob.pkiId(), secrets);
+        byte[] content = {1, 2, 3};
+        aliceKeys.verify(alice.pkiId(), content, aliceKeys.sign(content));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> aliceKeys.verify(alice.pkiId(), content, bobKeys.sign(content)))
+                .isInstanceOf(AuthenticationException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> aliceKeys.verify(alice.pkiId(), new byte[] {1, 2, 4}, aliceKeys.sign(content)))
+                .isInstanceOf(AuthenticationException.class);
+    }
+}

@@ -1,0 +1,79 @@
+package io.hearsay.testnet.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code hearsay bench ledger} on a tiny chain: it runs every measurement, prints one well-formed JSON object
+ * with the documented fields (and only that on stdout), and cleans up its directories.
+ */
+class BenchLedgerCommandTest {
+    @TempDir
+    static Path workParent;
+
+    static CliRun run;
+    static Map<String, Object> json;
+
+    @BeforeAll
+    @SuppressWarnings("unchecked")
+    static void runTinyBenchmark() {
+        run = CliRun.of("bench", "ledger", "--blocks", "5", "--txs-per-block", "10", "--json",
+                "--work-dir", workParent.toString());
+        json = run.exitCode() == 0 ? (Map<String, Object>) JsonReader.parse(run.out()) : Map.of();
+    }
+
+    @Test
+    void exitsZeroAndPrintsOnlyJsonOnStdout() {
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.out().strip()).startsWith("{").endsWith("}");
+        assertThat(run.out().strip().lines()).hasSize(1);
+        assertThat(run.err()).contains("(c) commit with full validation");
+    }
+
+    @Test
+    void describesMachineAndShape() {
+        assertThat(json).containsKeys("benchmark", "date", "machine", "shape");
+        assertThat(object("machine")).containsKeys("cores", "maxHeapMiB", "ramMiB", "java", "os", "fileSystem");
+        assertThat(object("shape")).containsEntry("blocks", 5.0).containsEntry("txsPerBlock", 10.0)
+                .containsEntry("readsPerTx", 2.0).containsEntry("writesPerTx", 3.0)
+                .containsEntry("signaturesPerTx", 3.0).containsEntry("syncedWritePerBlock", true);
+    }
+
+    @Test
+    void reportsEveryRunWithPositiveRatesAndAllTransactionsValid() {
+        for (String runName : new String[] {"rawImport", "commitBlockLevel", "commitFull"}) {
+            assertThat(object(runName)).containsKeys("blocksPerSecond", "txPerSecond", "mbPerSecond", "seconds", "otherCores", "runs", "quietRuns");
+            assertThat((Double) object(runName).get("txPerSecond")).as(runName).isPositive();
+        }
+        assertThat(object("commitBlockLevel")).containsEntry("validTx", 50.0);
+        assertThat(object("commitFull")).containsEntry("validTx", 50.0);
+        assertThat(json).containsEntry("allValid", true);
+    }
+
+    @Test
+    void reportsBoundRatiosMemoryAndTargets() {
+        assertThat((Double) json.get("verifyPerSecondOneCore")).isPositive();
+        assertThat((Double) json.get("fullBoundTxPerSecond")).isPositive();
+        assertThat(object("ratios")).containsKeys("blockLevelToRaw", "fullToBound");
+        assertThat(object("memory")).containsEntry("ledgers", 100.0).containsKeys("rssBeforeMiB", "rssAfterMiB", "deltaMiB");
+        assertThat(object("targets")).containsKeys("blockLevelTxPerSecond", "blockLevelToRaw", "fullToBound", "memoryTotal");
+    }
+
+    @Test
+    void leavesNoDirectoriesBehind() throws Exception {
+        try (var entries = Files.list(workParent)) {
+            assertThat(entries).isEmpty();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> object(String name) {
+        return (Map<String, Object>) json.get(name);
+    }
+}

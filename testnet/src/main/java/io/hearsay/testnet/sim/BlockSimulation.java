@@ -1,0 +1,289 @@
+package io.hearsay.testnet.sim;
+
+import io.hearsay.discovery.membership.PeerSet;
+import io.hearsay.discovery.membership.StaticMembership;
+import io.hearsay.discovery.runtime.PeerRuntime;
+import io.hearsay.discovery.runtime.RandomSource;
+import io.hearsay.gossip.auth.AuthenticatedChannel;
+import io.hearsay.gossip.auth.Codecs;
+import io.hearsay.gossip.auth.IntegrityConfig;
+import io.hearsay.gossip.auth.KeyedHashAuthenticator;
+import io.hearsay.gossip.auth.MessageAuthenticator;
+import io.hearsay.gossip.auth.SignedMessage;
+import io.hearsay.gossip.block.BlockGossip;
+import io.hearsay.gossip.block.BlockGossipConfig;
+import io.hearsay.gossip.block.BlockGossipListener;
+import io.hearsay.gossip.block.BlockMessage;
+import io.hearsay.gossip.block.GossipCounters.Counter;
+import io.hearsay.identity.PkiId;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.NavigableSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.hyperledger.fabric.protos.common.Block;
+
+/**
+ * Block dissemination on simulated peers: one organisation, a random graph of a given degree, peer 0 the
+ * leader fed by an orderer that cuts a block every {@code blockIntervalMillis}. Every peer runs the real
+ * {@link BlockGossip}; the network and time are simulated. Records when each peer commits each block, so
+ * a run reports time-to-all percentiles, copies received per peer and bytes per peer per block.
+ */
+public final class BlockSimulation {
+    /** What to simulate. */
+    public record Scenario(int peers, int degree, BlockGossipConfig config, LinkModel link, int payloadBytes,
+            int blocks, long blockIntervalMillis, long seed, Authenticators authenticators) {
+        public Scenario {
+            if (peers < 2) {
+                throw new IllegalArgumentException("peers must be at least 2, got " + peers);
+            }
+            if (degree < 1 || degree >= peers) {
+                throw new IllegalArgumentException("degree must be between 1 and peers-1, got " + degree);
+            }
+        }
+
+        /** With the fast keyed-hash stand-in for signatures. */
+        public Scenario(int peers, int degree, BlockGossipConfig config, LinkModel link, int payloadBytes, int blocks,
+                long blockIntervalMillis, long seed) {
+            this(peers, degree, config, link, payloadBytes, blocks, blockIntervalMillis, seed, null);
+        }
+    }
+
+    /** Makes each simulated peer's authenticator (null in a scenario: the keyed-hash stand-in). */
+    @FunctionalInterface
+    public interface Authenticators {
+        MessageAuthenticator of(int peer, PkiId id);
+    }
+
+    private final Scenario scenario;
+    private final EventLoop loop;
+    private final RandomSource random;
+    private final SimulatedNetwork<SignedMessage<BlockMessage>> network;
+    private final SimulatedOrderer orderer;
+    private final List<PkiId> ids = new ArrayList<>();
+    private final List<NavigableSet<PkiId>> neighbours = new ArrayList<>();
+    private final List<PeerSet> peerSets = new ArrayList<>();
+    private final NavigableMap<PkiId, String> directory = new TreeMap<>();
+    private final SimulatedChain[] chains;
+    private final BlockGossip[] gossip;
+    private final AuthenticatedChannel<BlockMessage>[] channels;
+    private final MessageAuthenticator[] authenticators;
+    private final Map<PkiId, Long> secrets = new HashMap<>();
+    private final long[] cutMicros;
+    private final long[][] commitMicros;
+
+    public BlockSimulation(Scenario scenario) {
+        this.scenario = scenario;
+        this.loop = new EventLoop(2_000_000_000L);
+        this.random = RandomSource.seeded(scenario.seed());
+        this.network = new SimulatedNetwork<>(loop, random.fork(), scenario.link(), signed -> signed.message().sizeBytes());
+        this.orderer = new SimulatedOrderer(scenario.payloadBytes());
+        int n = scenario.peers();
+        network.reserve(n);
+        for (int i = 0; i < n; i++) {
+            PkiId id = PkiId.fromBytes(ByteBuffer.allocate(PkiId.LENGTH_BYTES).putInt(i).array());
+            ids.add(id);
+            directory.put(id, "Org1MSP");
+            neighbours.add(new TreeSet<>());
+        }
+        buildRandomGraph(random.fork());
+        neighbours.forEach(set -> peerSets.add(PeerSet.of(set)));
+        chains = new SimulatedChain[n];
+        gossip = new BlockGossip[n];
+        @SuppressWarnings("unchecked")
+        AuthenticatedChannel<BlockMessage>[] channelArray = new AuthenticatedChannel[n];
+        channels = channelArray;
+        authenticators = new MessageAuthenticator[n];
+        RandomSource secretRandom = random.fork();
+        ids.forEach(id -> secrets.put(id, secretRandom.nextLong()));
+        cutMicros = new long[scenario.blocks() + 1];
+        commitMicros = new long[scenario.blocks() + 1][n];
+        for (long[] row : commitMicros) {
+            Arrays.fill(row, -1);
+        }
+        for (int i = 0; i < n; i++) {
+            chains[i] = new SimulatedChain(orderer);
+            int peer = i;
+            authenticators[i] = scenario.authenticators() == null
+                    ? new KeyedHashAuthenticator(ids.get(i), secrets) : scenario.authenticators().of(i, ids.get(i));
+            network.add(ids.get(i), (from, message) -> channels[peer].onMessage(from, message));
+            gossip[i] = newGossip(i);
+        }
+    }
+
+    /** Each peer links to random others until it has about {@code degree} neighbours; links are symmetric. */
+    private void buildRandomGraph(RandomSource graphRandom) {
+        int n = scenario.peers();
+        int degree = scenario.degree();
+        for (int i = 0; i < n; i++) {
+            // A ring first, so the graph is connected whatever the random links.
+            link(i, (i + 1) % n);
+        }
+        for (int i = 0; i < n; i++) {
+            int attempts = 0;
+            while (neighbours.get(i).size() < degree && attempts++ < 4 * degree) {
+                int j = graphRandom.nextInt(n);
+                if (j != i) {
+                    link(i, j);
+                }
+            }
+        }
+    }
+
+    private void link(int a, int b) {
+        neighbours.get(a).add(ids.get(b));
+        neighbours.get(b).add(ids.get(a));
+    }
+
+    /** A peer's gossip behind its authenticated channel; a restart makes both afresh, as a process restart would. */
+    private BlockGossip newGossip(int peer) {
+        StaticMembership membership = new StaticMembership(ids.get(peer), peerSets.get(peer), directory);
+        PeerRuntime runtime = new PeerRuntime(loop, loop, random.fork());
+        channels[peer] = new AuthenticatedChannel<>(ids.get(peer), authenticators[peer], Codecs.BLOCKS, membership, loop,
+                IntegrityConfig.defaults(), network.transportOf(ids.get(peer)),
+                (from, message) -> gossip[peer].onMessage(from, message),
+                (from, reason) -> { }, loop.nowMicros());
+        return new BlockGossip(scenario.config(), chains[peer], membership, runtime, channels[peer].transport(),
+                new BlockGossipListener() {
+                    @Override
+                    public void onBlockCommitted(long number, PkiId from) {
+                        if (number < commitMicros.length && commitMicros[(int) number][peer] < 0) {
+                            commitMicros[(int) number][peer] = loop.nowMicros();
+                        }
+                    }
+                });
+    }
+
+    /** Runs the scenario: the orderer cuts all blocks, then the run continues until every live peer has them. */
+    public Result run(long timeLimitMillis) {
+        for (BlockGossip peer : gossip) {
+            peer.start();
+        }
+        for (int b = 1; b <= scenario.blocks(); b++) {
+            int number = b;
+            loop.schedule(scenario.blockIntervalMillis() * b, () -> {
+                Block block = orderer.cut();
+                cutMicros[number] = loop.nowMicros();
+                commitMicros[number][0] = loop.nowMicros();
+                gossip[0].onOrdererBlock(block);
+            });
+        }
+        long limitMicros = timeLimitMillis * 1000;
+        boolean done = loop.runWhile(() -> !allLiveHaveAll(), limitMicros);
+        return result(done);
+    }
+
+    /** Runs until {@code millis} of virtual time from now have passed (faults are injected between calls). */
+    public void advance(long millis) {
+        loop.runUntil(loop.nowMicros() + millis * 1000);
+    }
+
+    public boolean allLiveHaveAll() {
+        if (orderer.height() <= scenario.blocks()) {
+            return false;
+        }
+        for (int i = 0; i < chains.length; i++) {
+            if (!network.isCrashed(ids.get(i)) && chains[i].height() < orderer.height()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public void crash(int peer) {
+        gossip[peer].stop();
+        network.crash(ids.get(peer));
+    }
+
+    /** Restarts a crashed peer: its chain survived; its gossip state starts afresh. */
+    public void restart(int peer) {
+        network.restart(ids.get(peer));
+        gossip[peer] = newGossip(peer);
+        gossip[peer].start();
+    }
+
+    public void partition(List<Integer> side) {
+        network.partition(side.stream().map(ids::get).toList(), 1);
+    }
+
+    public void heal() {
+        network.heal();
+    }
+
+    public long height(int peer) {
+        return chains[peer].height();
+    }
+
+    public BlockGossip gossip(int peer) {
+        return gossip[peer];
+    }
+
+    public SimulatedChain chain(int peer) {
+        return chains[peer];
+    }
+
+    public SimulatedNetwork<SignedMessage<BlockMessage>> network() {
+        return network;
+    }
+
+    public AuthenticatedChannel<BlockMessage> channel(int peer) {
+        return channels[peer];
+    }
+
+    public EventLoop loop() {
+        return loop;
+    }
+
+    public PkiId id(int peer) {
+        return ids.get(peer);
+    }
+
+    public int indexOf(PkiId peer) {
+        return ids.indexOf(peer);
+    }
+
+    public NavigableSet<PkiId> neighboursOf(int peer) {
+        return neighbours.get(peer);
+    }
+
+    private Result result(boolean converged) {
+        int n = scenario.peers();
+        List<Double> toAll = new ArrayList<>();
+        List<Double> perPeer = new ArrayList<>();
+        for (int b = 1; b <= scenario.blocks(); b++) {
+            double last = 0;
+            for (int p = 0; p < n; p++) {
+                if (commitMicros[b][p] >= 0) {
+                    double latency = (commitMicros[b][p] - cutMicros[b]) / 1000.0;
+                    perPeer.add(latency);
+                    last = Math.max(last, latency);
+                }
+            }
+            toAll.add(last);
+        }
+        long bodies = 0;
+        long bytes = 0;
+        for (int p = 0; p < n; p++) {
+            bodies += gossip[p].counters().get(Counter.BODIES_RECEIVED);
+            bytes += network.bytesReceived(ids.get(p));
+        }
+        double blockBytes = orderer.block(1).getSerializedSize();
+        double peerBlocks = (double) (n - 1) * scenario.blocks();
+        return new Result(converged, loop.nowMillis(), Percentiles.of(toAll), Percentiles.of(perPeer),
+                bodies / peerBlocks, bytes / peerBlocks / blockBytes,
+                (double) network.totalMessagesSent() / n, loop.executedEvents(), network.traceHash());
+    }
+
+    /**
+     * @param copiesPerPeerPerBlock block bodies received per peer per block (1.0 is the ideal)
+     * @param bytesPerPeerPerBlockRatio all bytes a peer received, per block, divided by the block size
+     */
+    public record Result(boolean converged, long virtualMillis, Percentiles timeToAllMillis,
+            Percentiles perPeerLatencyMillis, double copiesPerPeerPerBlock, double bytesPerPeerPerBlockRatio,
+            double messagesPerPeer, long events, long traceHash) {}
+}

@@ -19,7 +19,21 @@ public final class PkiId implements Comparable<PkiId> {
 
     private PkiId(byte[] bytes) {
         this.bytes = bytes;
-        this.hash = Arrays.hashCode(bytes);
+        this.hash = mix(bytes);
+    }
+
+    /**
+     * A hash that spreads every byte over all 32 bits. {@code Arrays.hashCode} would do for SHA-256 ids, but
+     * synthetic ids (simulated peers numbered in their first bytes) collide under it and turn hash tables
+     * into trees.
+     */
+    private static int mix(byte[] bytes) {
+        long h = 0x9e3779b97f4a7c15L;
+        for (byte b : bytes) {
+            h = (h ^ (b & 0xff)) * 0xbf58476d1ce4e5b9L;
+            h ^= h >>> 29;
+        }
+        return (int) (h ^ (h >>> 32));
     }
 
     /** The PKI-ID of the identity with this MSP id and these certificate bytes (PEM, as serialised). */

@@ -1,8 +1,7 @@
 package io.hearsay.discovery.membership;
 
 import io.hearsay.identity.PkiId;
-import java.util.Collections;
-import java.util.NavigableMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -13,14 +12,15 @@ import java.util.Optional;
 public final class StaticMembership implements Membership {
     private final PkiId self;
     private final PeerSet neighbours;
-    private final NavigableMap<PkiId, String> organizations;
+    private final Map<PkiId, String> organizations;
 
     /**
      * @param neighbours this peer's neighbours (may be a shared set's {@link PeerSet#without} view)
      * @param organizations the organisation of every peer; shared by reference between peers (never
-     *     copied, so 100,000 simulated peers cost one map), and therefore never modified by the caller
+     *     copied, so 100,000 simulated peers cost one map), and therefore never modified by the caller.
+     *     Only looked up, never iterated, so a hash map serves (one lookup per received message).
      */
-    public StaticMembership(PkiId self, PeerSet neighbours, NavigableMap<PkiId, String> organizations) {
+    public StaticMembership(PkiId self, PeerSet neighbours, Map<PkiId, String> organizations) {
         if (neighbours.contains(self)) {
             throw new IllegalArgumentException("a peer cannot be its own neighbour: " + self);
         }
@@ -35,7 +35,7 @@ public final class StaticMembership implements Membership {
         }
         this.self = self;
         this.neighbours = neighbours;
-        this.organizations = Collections.unmodifiableNavigableMap(organizations);
+        this.organizations = organizations;
     }
 
     @Override

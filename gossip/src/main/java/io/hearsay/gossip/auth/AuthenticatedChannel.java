@@ -8,8 +8,7 @@ import io.hearsay.identity.PkiId;
 import java.nio.ByteBuffer;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.NavigableMap;
-import java.util.TreeMap;
+import java.util.HashMap;
 import java.util.function.BiConsumer;
 
 /**
@@ -40,8 +39,9 @@ public final class AuthenticatedChannel<M> {
     private final Transport<SignedMessage<M>> network;
     private final MessageHandler<M> protocol;
     private final BiConsumer<PkiId, String> dropListener;
-    private final NavigableMap<PkiId, ReplayWindow> windows = new TreeMap<>();
-    private final NavigableMap<PkiId, TokenBucket> buckets = new TreeMap<>();
+    // Looked up per message, never iterated: hash maps keep the per-message cost flat.
+    private final Map<PkiId, ReplayWindow> windows = new HashMap<>();
+    private final Map<PkiId, TokenBucket> buckets = new HashMap<>();
     private final EnumMap<Drop, Long> drops = new EnumMap<>(Drop.class);
     private long nextSequence;
 

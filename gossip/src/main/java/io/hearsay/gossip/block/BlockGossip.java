@@ -2,6 +2,7 @@ package io.hearsay.gossip.block;
 
 import com.google.protobuf.ByteString;
 import io.hearsay.discovery.membership.Membership;
+import io.hearsay.discovery.membership.PeerSet;
 import io.hearsay.discovery.runtime.PeerRuntime;
 import io.hearsay.discovery.runtime.Scheduler;
 import io.hearsay.discovery.runtime.Transport;
@@ -315,14 +316,32 @@ public final class BlockGossip {
         }
     }
 
-    /** Pushes (or announces) a committed block to a fanout of neighbours other than its sender. */
+    /**
+     * Spreads a committed block to neighbours other than its sender: small blocks pushed whole to a fanout,
+     * large ones announced; with {@code announceToAllNeighbours}, every other neighbour gets the announcement.
+     */
     private void disseminate(Block block, PkiId sender) {
+        PeerSet others = sender == null ? membership.neighbours() : membership.neighbours().without(sender);
+        BlockMessage.Announce announce = new BlockMessage.Announce(block.getHeader().getNumber(), headerHash(block), true);
         boolean lazy = block.getSerializedSize() > config.lazyPushThresholdBytes();
-        BlockMessage message = lazy
-                ? new BlockMessage.Announce(block.getHeader().getNumber(), headerHash(block), true)
-                : new BlockMessage.Push(block, true);
-        for (PkiId peer : membership.neighbours().sample(runtime.random(), config.pushFanout(), sender)) {
+        if (lazy && config.announceToAllNeighbours()) {
+            for (int i = 0; i < others.size(); i++) {
+                transport.send(others.get(i), announce);
+            }
+            return;
+        }
+        List<PkiId> pushed = others.sample(runtime.random(), config.pushFanout(), null);
+        BlockMessage message = lazy ? announce : new BlockMessage.Push(block, true);
+        for (PkiId peer : pushed) {
             transport.send(peer, message);
+        }
+        if (config.announceToAllNeighbours()) {
+            for (int i = 0; i < others.size(); i++) {
+                PkiId peer = others.get(i);
+                if (!pushed.contains(peer)) {
+                    transport.send(peer, announce);
+                }
+            }
         }
     }
 

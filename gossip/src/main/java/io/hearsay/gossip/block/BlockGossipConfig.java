@@ -9,6 +9,10 @@ package io.hearsay.gossip.block;
  * @param lazyPushThresholdBytes blocks larger than this are announced (number + hash) and fetched once on
  *     request instead of pushed whole; each peer then receives each body about once instead of about f
  *     times. {@code Long.MAX_VALUE}: always push whole (Fabric).
+ * @param announceToAllNeighbours also announce a new block (number + hash, ~140 bytes) to every neighbour
+ *     it is not pushed to, and announce large blocks to all neighbours: a peer the push missed hears of the
+ *     block one hop later and fetches it at once, instead of waiting for a heartbeat; bodies still travel
+ *     about once per peer for large blocks. Costs about (degree − fanout) announcements per peer per block.
  * @param hedgeDelayMillis a lazily announced block not received this long after requesting it is
  *     requested from a second announcer; a few round trips, so a slow first source costs little.
  * @param heartbeatIntervalMillis how often a peer tells {@code heartbeatFanout} random neighbours its
@@ -37,6 +41,7 @@ package io.hearsay.gossip.block;
 public record BlockGossipConfig(
         int pushFanout,
         long lazyPushThresholdBytes,
+        boolean announceToAllNeighbours,
         long hedgeDelayMillis,
         long heartbeatIntervalMillis,
         int heartbeatFanout,
@@ -83,6 +88,14 @@ public record BlockGossipConfig(
         }
     }
 
+    /** The same settings with another push fanout (the simulator's {@code --fanout}). */
+    public BlockGossipConfig withPushFanout(int fanout) {
+        return new BlockGossipConfig(fanout, lazyPushThresholdBytes, announceToAllNeighbours, hedgeDelayMillis, heartbeatIntervalMillis,
+                heartbeatFanout, pullOnHeartbeat, pullWindowBlocks, pullResponseDelayMillis, repairOnHeartbeat,
+                repairCheckIntervalMillis, repairBatchBlocks, repairInflightBatchesMax, repairTimeoutMillis,
+                payloadBufferBlocksMax, seenBlocksMax, penaltyMillis, rangeRequestBlocksMax);
+    }
+
     private static void check(String field, long value, long min, long max) {
         if (value < min || value > max) {
             throw new IllegalArgumentException(field + " is " + value + "; it must be between " + min + " and " + max);
@@ -95,19 +108,19 @@ public record BlockGossipConfig(
      * moment a gap or a higher height shows, 4 × 64-block batches pipelined over several sources.
      */
     public static BlockGossipConfig lan() {
-        return new BlockGossipConfig(4, 16 * 1024, 50, 500, 3, false, 0, 0, true, 2_000, 64, 4, 1_000,
+        return new BlockGossipConfig(4, 16 * 1024, true, 50, 500, 3, false, 0, 0, true, 2_000, 64, 4, 1_000,
                 1_024, 4_096, 10_000, 256);
     }
 
     /** As {@link #lan()} with timeouts for 100–300 ms round trips. */
     public static BlockGossipConfig wan() {
-        return new BlockGossipConfig(4, 16 * 1024, 500, 1_000, 3, false, 0, 0, true, 5_000, 64, 4, 5_000,
+        return new BlockGossipConfig(4, 16 * 1024, true, 500, 1_000, 3, false, 0, 0, true, 5_000, 64, 4, 5_000,
                 1_024, 4_096, 30_000, 256);
     }
 
     /** For large simulations: as {@link #lan()}, with a smaller duplicate filter to keep memory per peer low. */
     public static BlockGossipConfig simulation() {
-        return new BlockGossipConfig(4, 16 * 1024, 50, 500, 3, false, 0, 0, true, 2_000, 64, 4, 1_000,
+        return new BlockGossipConfig(4, 16 * 1024, true, 50, 500, 3, false, 0, 0, true, 2_000, 64, 4, 1_000,
                 1_024, 256, 10_000, 256);
     }
 
@@ -117,7 +130,7 @@ public record BlockGossipConfig(
      * transfer every 10 s, stop-and-wait batches of 10 with a 3 s timeout; a 20-block reorder buffer.
      */
     public static BlockGossipConfig fabric() {
-        return new BlockGossipConfig(3, Long.MAX_VALUE, 1_500, 4_000, 3, true, 10, 1_000, false, 10_000, 10, 1, 3_000,
-                20, 4_096, 0, 10);
+        return new BlockGossipConfig(3, Long.MAX_VALUE, false, 1_500, 4_000, 3, true, 10, 1_000, false, 10_000, 10, 1,
+                3_000, 20, 4_096, 0, 10);
     }
 }

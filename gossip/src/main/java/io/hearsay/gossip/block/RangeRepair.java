@@ -66,7 +66,10 @@ final class RangeRepair {
             return;
         }
         claimedHeights.merge(peer, height, Math::max);
-        claimedHeights.keySet().removeIf(known -> !neighbours.contains(known));
+        if (claimedHeights.size() > neighbours.size()) {
+            // Only former neighbours can make the map larger than the current neighbourhood: prune them.
+            claimedHeights.keySet().removeIf(known -> !neighbours.contains(known));
+        }
     }
 
     long highestClaim() {

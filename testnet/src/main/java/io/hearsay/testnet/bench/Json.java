@@ -6,28 +6,28 @@ import java.util.Locale;
  * A JSON object written field by field: enough for one flat-ish report, no library needed. Non-finite
  * numbers become {@code null}, which JSON can express and NaN cannot.
  */
-final class Json {
+public final class Json {
     private final StringBuilder text = new StringBuilder("{");
     private boolean empty = true;
 
-    Json field(String name, String value) {
+    public Json field(String name, String value) {
         return raw(name, value == null ? "null" : quote(value));
     }
 
-    Json field(String name, long value) {
+    public Json field(String name, long value) {
         return raw(name, Long.toString(value));
     }
 
     /** Written with up to three decimals: benchmark figures carry no more meaning than that. */
-    Json field(String name, double value) {
+    public Json field(String name, double value) {
         return raw(name, Double.isFinite(value) ? String.format(Locale.ROOT, "%.3f", value) : "null");
     }
 
-    Json field(String name, boolean value) {
+    public Json field(String name, boolean value) {
         return raw(name, Boolean.toString(value));
     }
 
-    Json field(String name, Json object) {
+    public Json field(String name, Json object) {
         return raw(name, object.toString());
     }
 

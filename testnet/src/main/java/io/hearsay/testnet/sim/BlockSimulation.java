@@ -68,13 +68,16 @@ public final class BlockSimulation {
     private final List<PkiId> ids = new ArrayList<>();
     private final List<NavigableSet<PkiId>> neighbours = new ArrayList<>();
     private final List<PeerSet> peerSets = new ArrayList<>();
-    private final NavigableMap<PkiId, String> directory = new TreeMap<>();
+    private final Map<PkiId, String> directory = new HashMap<>();
     private final SimulatedChain[] chains;
     private final BlockGossip[] gossip;
     private final AuthenticatedChannel<BlockMessage>[] channels;
     private final MessageAuthenticator[] authenticators;
     private final Map<PkiId, Long> secrets = new HashMap<>();
     private final long[] cutMicros;
+    /** Live peers, and live peers holding the orderer's newest block: the stop condition in O(1). */
+    private int livePeers;
+    private int liveAtTop;
     private final long[][] commitMicros;
 
     public BlockSimulation(Scenario scenario) {
@@ -106,6 +109,8 @@ public final class BlockSimulation {
         for (long[] row : commitMicros) {
             Arrays.fill(row, -1);
         }
+        livePeers = n;
+        liveAtTop = n;
         for (int i = 0; i < n; i++) {
             chains[i] = new SimulatedChain(orderer);
             int peer = i;
@@ -155,6 +160,9 @@ public final class BlockSimulation {
                         if (number < commitMicros.length && commitMicros[(int) number][peer] < 0) {
                             commitMicros[(int) number][peer] = loop.nowMicros();
                         }
+                        if (number + 1 == orderer.height()) {
+                            liveAtTop++;
+                        }
                     }
                 });
     }
@@ -168,6 +176,7 @@ public final class BlockSimulation {
             int number = b;
             loop.schedule(scenario.blockIntervalMillis() * b, () -> {
                 Block block = orderer.cut();
+                liveAtTop = 0;
                 cutMicros[number] = loop.nowMicros();
                 commitMicros[number][0] = loop.nowMicros();
                 gossip[0].onOrdererBlock(block);
@@ -183,25 +192,39 @@ public final class BlockSimulation {
         loop.runUntil(loop.nowMicros() + millis * 1000);
     }
 
+    /**
+     * Whether every live peer holds every block. O(1): the run loop asks before every event, so it reads a
+     * counter of live peers at the top height, kept by commits, cuts, crashes and restarts.
+     */
     public boolean allLiveHaveAll() {
-        if (orderer.height() <= scenario.blocks()) {
-            return false;
-        }
-        for (int i = 0; i < chains.length; i++) {
-            if (!network.isCrashed(ids.get(i)) && chains[i].height() < orderer.height()) {
-                return false;
-            }
-        }
-        return true;
+        return orderer.height() > scenario.blocks() && liveAtTop == livePeers;
+    }
+
+    private boolean atTop(int peer) {
+        return chains[peer].height() == orderer.height();
     }
 
     public void crash(int peer) {
+        if (network.isCrashed(ids.get(peer))) {
+            return;
+        }
         gossip[peer].stop();
         network.crash(ids.get(peer));
+        livePeers--;
+        if (atTop(peer)) {
+            liveAtTop--;
+        }
     }
 
     /** Restarts a crashed peer: its chain survived; its gossip state starts afresh. */
     public void restart(int peer) {
+        if (!network.isCrashed(ids.get(peer))) {
+            return;
+        }
+        livePeers++;
+        if (atTop(peer)) {
+            liveAtTop++;
+        }
         network.restart(ids.get(peer));
         gossip[peer] = newGossip(peer);
         gossip[peer].start();
@@ -274,16 +297,22 @@ public final class BlockSimulation {
         }
         double blockBytes = orderer.block(1).getSerializedSize();
         double peerBlocks = (double) (n - 1) * scenario.blocks();
-        return new Result(converged, loop.nowMillis(), Percentiles.of(toAll), Percentiles.of(perPeer),
-                bodies / peerBlocks, bytes / peerBlocks / blockBytes,
+        long lacking = 0;
+        for (SimulatedChain chain : chains) {
+            lacking += chain.height() < orderer.height() ? 1 : 0;
+        }
+        return new Result(converged, loop.nowMillis(), Percentiles.of(toAll), List.copyOf(toAll), Percentiles.of(perPeer),
+                bodies / peerBlocks, bytes / peerBlocks / blockBytes, (int) blockBytes, (double) lacking / n,
                 (double) network.totalMessagesSent() / n, loop.executedEvents(), network.traceHash());
     }
 
     /**
      * @param copiesPerPeerPerBlock block bodies received per peer per block (1.0 is the ideal)
      * @param bytesPerPeerPerBlockRatio all bytes a peer received, per block, divided by the block size
+     * @param residue fraction of peers that do not hold every block at the end of the run
      */
     public record Result(boolean converged, long virtualMillis, Percentiles timeToAllMillis,
-            Percentiles perPeerLatencyMillis, double copiesPerPeerPerBlock, double bytesPerPeerPerBlockRatio,
-            double messagesPerPeer, long events, long traceHash) {}
+            List<Double> timeToAllMillisByBlock, Percentiles perPeerLatencyMillis, double copiesPerPeerPerBlock,
+            double bytesPerPeerPerBlockRatio, int blockBytes, double residue, double messagesPerPeer, long events,
+            long traceHash) {}
 }

@@ -18,7 +18,6 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.TreeMap;
 
 /**
  * One update spreading through {@code peers} peers by anti-entropy or rumor mongering, in synchronous
@@ -79,7 +78,7 @@ public final class ItemSimulation {
                 LinkModel.lan().withLoss(scenario.loss()), ItemMessage::sizeBytes);
         network.reserve(n);
         List<PkiId> ids = new ArrayList<>(n);
-        TreeMap<PkiId, String> directory = new TreeMap<>();
+        java.util.HashMap<PkiId, String> directory = new java.util.HashMap<>();
         for (int i = 0; i < n; i++) {
             PkiId id = PkiId.fromBytes(ByteBuffer.allocate(PkiId.LENGTH_BYTES).putInt(i).array());
             ids.add(id);

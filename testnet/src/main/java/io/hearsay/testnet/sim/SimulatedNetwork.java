@@ -52,14 +52,10 @@ public final class SimulatedNetwork<M> {
         ids.add(id);
         indexOf.put(id, index);
         handlers.add(handler);
-        int size = ids.size();
-        partition = Arrays.copyOf(partition, size);
-        crashed = Arrays.copyOf(crashed, size);
-        uplinkFreeAtMicros = Arrays.copyOf(uplinkFreeAtMicros, size);
-        messagesSent = Arrays.copyOf(messagesSent, size);
-        bytesSent = Arrays.copyOf(bytesSent, size);
-        messagesReceived = Arrays.copyOf(messagesReceived, size);
-        bytesReceived = Arrays.copyOf(bytesReceived, size);
+        if (ids.size() > partition.length) {
+            // Grow geometrically: adding n peers one by one stays O(n).
+            reserve(Math.max(16, partition.length * 2));
+        }
         return index;
     }
 
@@ -162,11 +158,11 @@ public final class SimulatedNetwork<M> {
     }
 
     public long totalMessagesSent() {
-        return Arrays.stream(messagesSent).sum();
+        return Arrays.stream(messagesSent, 0, ids.size()).sum();
     }
 
     public long totalBytesSent() {
-        return Arrays.stream(bytesSent).sum();
+        return Arrays.stream(bytesSent, 0, ids.size()).sum();
     }
 
     public long dropped() {

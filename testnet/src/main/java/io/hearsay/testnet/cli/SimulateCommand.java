@@ -1,0 +1,166 @@
+package io.hearsay.testnet.cli;
+
+import io.hearsay.testnet.bench.Json;
+import io.hearsay.testnet.sim.SimulationRunner;
+import io.hearsay.testnet.sim.SimulationRunner.Mode;
+import io.hearsay.testnet.sim.SimulationRunner.Summary;
+import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code hearsay simulate}: the seeded simulator, one mode at a time, many peers in one process. */
+@Command(name = "simulate",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {
+            "Simulate dissemination on many peers in one process, in virtual time, reproducibly from --seed.",
+            "Item modes spread one update in synchronous rounds (Demers et al. 1987): push, pull, push-pull"
+                    + " anti-entropy; rumor-feedback-counter and rumor-blind-coin rumor mongering with --k.",
+            "Block modes run block gossip on a random graph of --degree: fabric (Fabric's defaults) and"
+                    + " hearsay (ours); a round is the preset's heartbeat interval.",
+            "Prints a table, or one JSON object with --json."
+        })
+final class SimulateCommand implements Callable<Integer> {
+    static final int PEERS_MAX = 1_000_000;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--peers", paramLabel = "N", defaultValue = "1000",
+            description = "Simulated peers, 2 to " + PEERS_MAX + ". Default: ${DEFAULT-VALUE}.")
+    int peers;
+
+    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "hearsay",
+            description = "push, pull, push-pull, rumor-feedback-counter, rumor-blind-coin, fabric or hearsay."
+                    + " Default: ${DEFAULT-VALUE}.")
+    String mode;
+
+    @Option(names = "--fanout", paramLabel = "F", defaultValue = "0",
+            description = "Partners per round (item modes, default 1) or push fanout (block modes, default the"
+                    + " preset's: 3 fabric, 4 hearsay); 0 keeps the default, else 1 to 64.")
+    int fanout;
+
+    @Option(names = "--k", paramLabel = "K", defaultValue = "1",
+            description = "Rumor modes: unnecessary contacts (counter) or 1/probability (coin) before a peer stops"
+                    + " spreading, 1 to 100. Default: ${DEFAULT-VALUE}.")
+    int k;
+
+    @Option(names = "--loss", paramLabel = "P", defaultValue = "0",
+            description = "Probability that a message is lost, 0 to 0.9. Default: ${DEFAULT-VALUE}.")
+    double loss;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
+            description = "Seed of the first run; run i uses S+i. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--runs", paramLabel = "R", defaultValue = "1",
+            description = "Runs to average, 1 to 1000. Default: ${DEFAULT-VALUE}.")
+    int runs;
+
+    @Option(names = "--blocks", paramLabel = "B", defaultValue = "10",
+            description = "Block modes: blocks the orderer cuts, 1 to 10000. Default: ${DEFAULT-VALUE}.")
+    int blocks;
+
+    @Option(names = "--block-bytes", paramLabel = "BYTES", defaultValue = "1024",
+            description = "Block modes: payload bytes per block, 1 to 16777216. Default: ${DEFAULT-VALUE}.")
+    int blockBytes;
+
+    @Option(names = "--degree", paramLabel = "D", defaultValue = "8",
+            description = "Block modes: neighbours per peer in the random graph, 2 to 64. Default: ${DEFAULT-VALUE}.")
+    int degree;
+
+    @Option(names = "--block-interval-ms", paramLabel = "MS", defaultValue = "1000",
+            description = "Block modes: virtual milliseconds between blocks, 1 to 600000. Default: ${DEFAULT-VALUE}.")
+    long blockIntervalMillis;
+
+    @Option(names = "--json", description = "Print one JSON object instead of a table.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        OptionRanges.check(spec, "--peers", peers, 2, PEERS_MAX);
+        OptionRanges.check(spec, "--fanout", fanout, 0, 64);
+        OptionRanges.check(spec, "--k", k, 1, 100);
+        OptionRanges.check(spec, "--runs", runs, 1, 1000);
+        OptionRanges.check(spec, "--blocks", blocks, 1, 10_000);
+        OptionRanges.check(spec, "--block-bytes", blockBytes, 1, 16 * 1024 * 1024);
+        OptionRanges.check(spec, "--degree", degree, 2, 64);
+        OptionRanges.check(spec, "--block-interval-ms", blockIntervalMillis, 1, 600_000);
+        if (!(loss >= 0 && loss <= 0.9)) {
+            throw new ParameterException(spec.commandLine(),
+                    "Invalid value for option '--loss': " + loss + " is out of range; it must be between 0 and 0.9");
+        }
+        Mode parsedMode;
+        try {
+            parsedMode = Mode.fromCliName(mode);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--mode': '" + mode
+                    + "'; it must be one of " + Arrays.stream(Mode.values()).map(m -> m.cliName).collect(Collectors.joining(", ")));
+        }
+        Summary summary = SimulationRunner.run(new SimulationRunner.Options(peers, parsedMode, fanout, k, loss, seed, runs,
+                blocks, blockBytes, degree, blockIntervalMillis));
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(json ? json(summary) : table(summary));
+        out.flush();
+        return 0;
+    }
+
+    static String json(Summary s) {
+        SimulationRunner.Options o = s.options();
+        return new Json()
+                .field("peers", o.peers())
+                .field("mode", o.mode().cliName)
+                .field("runs", o.runs())
+                .field("seed", o.seed())
+                .field("fanout", o.fanout())
+                .field("k", o.k())
+                .field("loss", o.loss())
+                .field("rounds_mean", s.roundsMean())
+                .field("rounds_max", s.roundsMax())
+                .field("residue_mean", s.residueMean())
+                .field("messages_per_peer_mean", s.messagesPerPeerMean())
+                .field("t_ave_mean", s.tAveMean())
+                .field("t_last_mean", s.tLastMean())
+                .field("copies_per_peer_mean", s.copiesPerPeerMean())
+                .field("bytes_per_peer_mean", s.bytesPerPeerMean())
+                .field("virtual_ms_to_all_p50", s.virtualMsToAllP50())
+                .field("virtual_ms_to_all_p99", s.virtualMsToAllP99())
+                .field("events", s.events())
+                .field("events_per_second", s.eventsPerSecond())
+                .field("wall_seconds", s.wallSeconds())
+                .field("trace_hash", Long.toHexString(s.traceHash()))
+                .toString();
+    }
+
+    static String table(Summary s) {
+        SimulationRunner.Options o = s.options();
+        boolean blocks = o.mode().isBlockMode();
+        StringBuilder text = new StringBuilder();
+        text.append(String.format(Locale.ROOT, "Hearsay simulation: %s, %,d peers, %d run(s) from seed %d, loss %.2f%n",
+                o.mode().cliName, o.peers(), o.runs(), o.seed(), o.loss()));
+        if (blocks) {
+            text.append(String.format(Locale.ROOT, "  %d blocks of %,d payload bytes every %d ms, degree %d%n",
+                    o.blocks(), o.blockBytes(), o.blockIntervalMillis(), o.degree()));
+        }
+        String unit = blocks ? "per block" : "per peer";
+        text.append(String.format(Locale.ROOT, "  %-34s %12.2f (max %.2f)%n", "rounds to all (mean)", s.roundsMean(), s.roundsMax()));
+        text.append(String.format(Locale.ROOT, "  %-34s %12.4f%n", "residue (never reached)", s.residueMean()));
+        text.append(String.format(Locale.ROOT, "  %-34s %12.2f / %.2f%n", "t_ave / t_last (rounds)", s.tAveMean(), s.tLastMean()));
+        text.append(String.format(Locale.ROOT, "  %-34s %12.2f%n", "messages per peer", s.messagesPerPeerMean()));
+        text.append(String.format(Locale.ROOT, "  %-34s %12.2f%n", "copies received " + unit, s.copiesPerPeerMean()));
+        text.append(String.format(Locale.ROOT, "  %-34s %12.0f%n", "bytes " + (blocks ? "received per peer per block" : "sent per peer"),
+                s.bytesPerPeerMean()));
+        text.append(String.format(Locale.ROOT, "  %-34s %12.1f / %.1f%n", "virtual ms to all p50 / p99", s.virtualMsToAllP50(), s.virtualMsToAllP99()));
+        text.append(String.format(Locale.ROOT, "  %-34s %,12d in %.2f s (%,.0f events/s)%n", "events", s.events(), s.wallSeconds(),
+                s.eventsPerSecond()));
+        text.append(String.format(Locale.ROOT, "  %-34s %12s%n", "trace hash", Long.toHexString(s.traceHash())));
+        return text.toString();
+    }
+}

@@ -61,33 +61,50 @@ public final class SimulationRunner {
                 (System.nanoTime() - started) / 1e9, summary.traceHash());
     }
 
+    /** Sums of one run's figures over runs; the summary divides by the number of runs. */
+    private static final class Totals {
+        double rounds;
+        double roundsMax;
+        double residue;
+        double messages;
+        double tAve;
+        double tLast;
+        double copies;
+        double bytes;
+        long events;
+        long trace;
+
+        void add(double runRounds, double runRoundsMax, double runResidue, double runMessages, double runTAve,
+                double runTLast, double runCopies, double runBytes, long runEvents, long runTrace) {
+            rounds += runRounds;
+            roundsMax = Math.max(roundsMax, runRoundsMax);
+            residue += runResidue;
+            messages += runMessages;
+            tAve += runTAve;
+            tLast += runTLast;
+            copies += runCopies;
+            bytes += runBytes;
+            events += runEvents;
+            trace = trace * 31 + runTrace;
+        }
+
+        Summary summary(Options options, double toAllP50, double toAllP99) {
+            int r = options.runs();
+            return new Summary(options, rounds / r, roundsMax, residue / r, messages / r, tAve / r, tLast / r,
+                    copies / r, bytes / r, toAllP50, toAllP99, events, 0, trace);
+        }
+    }
+
     private static Summary runItems(Options options) {
         ItemSimulation.Mode mode = ItemSimulation.Mode.valueOf(options.mode().name());
         int fanout = options.fanout() == 0 ? 1 : options.fanout();
-        double rounds = 0;
-        double roundsMax = 0;
-        double residue = 0;
-        double messages = 0;
-        double tAve = 0;
-        double tLast = 0;
-        double copies = 0;
-        double bytes = 0;
-        long events = 0;
-        long trace = 0;
+        Totals totals = new Totals();
         List<Double> toAll = new ArrayList<>();
         for (int run = 0; run < options.runs(); run++) {
             ItemSimulation.Result result = new ItemSimulation(new ItemSimulation.Scenario(options.peers(), mode, fanout,
                     options.k(), options.loss(), options.seed() + run)).run();
-            rounds += result.rounds();
-            roundsMax = Math.max(roundsMax, result.rounds());
-            residue += result.residue();
-            messages += result.messagesPerPeer();
-            tAve += result.tAve();
-            tLast += result.tLast();
-            copies += result.copiesPerPeer();
-            bytes += result.bytesPerPeer();
-            events += result.events();
-            trace = trace * 31 + result.traceHash();
+            totals.add(result.rounds(), result.rounds(), result.residue(), result.messagesPerPeer(), result.tAve(),
+                    result.tLast(), result.copiesPerPeer(), result.bytesPerPeer(), result.events(), result.traceHash());
             if (result.virtualMillisToAll() >= 0) {
                 toAll.add((double) result.virtualMillisToAll());
             }
@@ -97,8 +114,7 @@ public final class SimulationRunner {
         // A run that never reached everyone has no time-to-all: it counts as infinitely slow in the percentiles.
         double p50 = toAll.size() * 2 >= r ? percentiles.p50() : Double.NaN;
         double p99 = toAll.size() == r ? percentiles.p99() : Double.NaN;
-        return new Summary(options, rounds / r, roundsMax, residue / r, messages / r, tAve / r, tLast / r, copies / r,
-                bytes / r, p50, p99, events, 0, trace);
+        return totals.summary(options, p50, p99);
     }
 
     private static Summary runBlocks(Options options) {
@@ -108,17 +124,8 @@ public final class SimulationRunner {
             config = config.withPushFanout(options.fanout());
         }
         double interval = config.heartbeatIntervalMillis();
+        Totals totals = new Totals();
         List<Double> toAll = new ArrayList<>();
-        double rounds = 0;
-        double roundsMax = 0;
-        double residue = 0;
-        double messages = 0;
-        double tAve = 0;
-        double tLast = 0;
-        double copies = 0;
-        double bytes = 0;
-        long events = 0;
-        long trace = 0;
         for (int run = 0; run < options.runs(); run++) {
             BlockSimulation simulation = new BlockSimulation(new BlockSimulation.Scenario(options.peers(),
                     Math.min(options.degree(), options.peers() - 1), config, LinkModel.lan().withLoss(options.loss()),
@@ -126,20 +133,12 @@ public final class SimulationRunner {
             long limitMillis = options.blockIntervalMillis() * options.blocks() + 120_000;
             BlockSimulation.Result result = simulation.run(limitMillis);
             toAll.addAll(result.timeToAllMillisByBlock());
-            rounds += result.timeToAllMillis().mean() / interval;
-            roundsMax = Math.max(roundsMax, result.timeToAllMillis().max() / interval);
-            residue += result.residue();
-            messages += result.messagesPerPeer();
-            tAve += result.perPeerLatencyMillis().mean() / interval;
-            tLast += result.timeToAllMillis().mean() / interval;
-            copies += result.copiesPerPeerPerBlock();
-            bytes += result.bytesPerPeerPerBlockRatio() * result.blockBytes();
-            events += result.events();
-            trace = trace * 31 + result.traceHash();
+            totals.add(result.timeToAllMillis().mean() / interval, result.timeToAllMillis().max() / interval,
+                    result.residue(), result.messagesPerPeer(), result.perPeerLatencyMillis().mean() / interval,
+                    result.timeToAllMillis().mean() / interval, result.copiesPerPeerPerBlock(),
+                    result.bytesPerPeerPerBlockRatio() * result.blockBytes(), result.events(), result.traceHash());
         }
-        int r = options.runs();
         Percentiles percentiles = Percentiles.of(toAll);
-        return new Summary(options, rounds / r, roundsMax, residue / r, messages / r, tAve / r, tLast / r, copies / r,
-                bytes / r, percentiles.p50(), percentiles.p99(), events, 0, trace);
+        return totals.summary(options, percentiles.p50(), percentiles.p99());
     }
 }

@@ -13,6 +13,7 @@ import io.hearsay.gossip.auth.SignedMessage;
 import io.hearsay.gossip.block.BlockGossip;
 import io.hearsay.gossip.block.BlockGossipConfig;
 import io.hearsay.gossip.block.BlockGossipListener;
+import io.hearsay.gossip.block.BlockLedger;
 import io.hearsay.gossip.block.BlockMessage;
 import io.hearsay.gossip.block.GossipCounters.Counter;
 import io.hearsay.identity.PkiId;
@@ -26,6 +27,7 @@ import java.util.NavigableMap;
 import java.util.NavigableSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.IntFunction;
 import org.hyperledger.fabric.protos.common.Block;
 
 /**
@@ -64,12 +66,12 @@ public final class BlockSimulation {
     private final EventLoop loop;
     private final RandomSource random;
     private final SimulatedNetwork<SignedMessage<BlockMessage>> network;
-    private final SimulatedOrderer orderer;
+    private final BlockSource orderer;
     private final List<PkiId> ids = new ArrayList<>();
     private final List<NavigableSet<PkiId>> neighbours = new ArrayList<>();
     private final List<PeerSet> peerSets = new ArrayList<>();
     private final Map<PkiId, String> directory = new HashMap<>();
-    private final SimulatedChain[] chains;
+    private final BlockLedger[] chains;
     private final BlockGossip[] gossip;
     private final AuthenticatedChannel<BlockMessage>[] channels;
     private final MessageAuthenticator[] authenticators;
@@ -80,12 +82,21 @@ public final class BlockSimulation {
     private int liveAtTop;
     private final long[][] commitMicros;
 
+    /** Lightweight chains and a signature-free orderer: what runs 100,000 peers. */
     public BlockSimulation(Scenario scenario) {
+        this(scenario, new SimulatedOrderer(scenario.payloadBytes()), null);
+    }
+
+    /**
+     * Any orderer and ledgers, e.g. real in-memory {@code Ledger}s behind {@link BlockLedger#of}, so gossip
+     * commits through full validation. {@code ledgers} null: {@link SimulatedChain}s on a {@link SimulatedOrderer}.
+     */
+    public BlockSimulation(Scenario scenario, BlockSource orderer, IntFunction<BlockLedger> ledgers) {
         this.scenario = scenario;
         this.loop = new EventLoop(2_000_000_000L);
         this.random = RandomSource.seeded(scenario.seed());
         this.network = new SimulatedNetwork<>(loop, random.fork(), scenario.link(), signed -> signed.message().sizeBytes());
-        this.orderer = new SimulatedOrderer(scenario.payloadBytes());
+        this.orderer = orderer;
         int n = scenario.peers();
         network.reserve(n);
         for (int i = 0; i < n; i++) {
@@ -96,7 +107,7 @@ public final class BlockSimulation {
         }
         buildRandomGraph(random.fork());
         neighbours.forEach(set -> peerSets.add(PeerSet.of(set)));
-        chains = new SimulatedChain[n];
+        chains = new BlockLedger[n];
         gossip = new BlockGossip[n];
         @SuppressWarnings("unchecked")
         AuthenticatedChannel<BlockMessage>[] channelArray = new AuthenticatedChannel[n];
@@ -112,7 +123,7 @@ public final class BlockSimulation {
         livePeers = n;
         liveAtTop = n;
         for (int i = 0; i < n; i++) {
-            chains[i] = new SimulatedChain(orderer);
+            chains[i] = ledgers == null ? new SimulatedChain((SimulatedOrderer) orderer) : ledgers.apply(i);
             int peer = i;
             authenticators[i] = scenario.authenticators() == null
                     ? new KeyedHashAuthenticator(ids.get(i), secrets) : scenario.authenticators().of(i, ids.get(i));
@@ -246,7 +257,7 @@ public final class BlockSimulation {
         return gossip[peer];
     }
 
-    public SimulatedChain chain(int peer) {
+    public BlockLedger chain(int peer) {
         return chains[peer];
     }
 
@@ -298,7 +309,7 @@ public final class BlockSimulation {
         double blockBytes = orderer.block(1).getSerializedSize();
         double peerBlocks = (double) (n - 1) * scenario.blocks();
         long lacking = 0;
-        for (SimulatedChain chain : chains) {
+        for (BlockLedger chain : chains) {
             lacking += chain.height() < orderer.height() ? 1 : 0;
         }
         return new Result(converged, loop.nowMillis(), Percentiles.of(toAll), List.copyOf(toAll), Percentiles.of(perPeer),

@@ -16,7 +16,7 @@ import org.hyperledger.fabric.protos.common.BlockHeader;
  * stand-in for an orderer signature: {@link SimulatedChain} accepts only blocks in it, so forged or altered
  * blocks are rejected as a real ledger would reject them, at a fraction of the cost.
  */
-public final class SimulatedOrderer {
+public final class SimulatedOrderer implements BlockSource {
     private final List<Block> blocks = new ArrayList<>();
     private final Set<ByteString> genuineHeaders = new HashSet<>();
     private final int payloadBytes;
@@ -27,6 +27,7 @@ public final class SimulatedOrderer {
     }
 
     /** Cuts the next block; block 0 is cut by the constructor. */
+    @Override
     public Block cut() {
         long number = blocks.size();
         byte[] payload = new byte[payloadBytes];
@@ -54,10 +55,12 @@ public final class SimulatedOrderer {
         return blocks.get(0);
     }
 
+    @Override
     public long height() {
         return blocks.size();
     }
 
+    @Override
     public Block block(long number) {
         return blocks.get((int) number);
     }

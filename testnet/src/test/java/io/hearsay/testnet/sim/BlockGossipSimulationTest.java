@@ -117,7 +117,7 @@ class BlockGossipSimulationTest {
         simulation.run(5_000);
         Block genuine = simulation.chain(0).block(1).orElseThrow();
         Block forged = genuine.toBuilder().setData(BlockData.newBuilder().addData(ByteString.copyFromUtf8("forged"))).build();
-        SimulatedChain fresh = simulation.chain(3);
+        io.hearsay.gossip.block.BlockLedger fresh = simulation.chain(3);
         long height = fresh.height();
         PkiId forger = simulation.neighboursOf(3).first();
         simulation.gossip(3).onMessage(forger, new BlockMessage.Push(

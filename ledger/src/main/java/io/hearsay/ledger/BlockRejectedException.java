@@ -1,10 +1,15 @@
 package io.hearsay.ledger;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
  * A block failed a block-level check and was not committed; nothing of it was written. The reason is
  * for code (metrics, penalising the peer that sent it), the message for people.
+ *
+ * <p>From {@link Ledger#commitAll}, {@link #committed()} lists the blocks of the same call that were
+ * committed, durably, before this one: the rejected block is the list's element number
+ * {@code committed().size()}, and nothing from it on was written.
  */
 public final class BlockRejectedException extends Exception {
     private static final long serialVersionUID = 1L;
@@ -29,11 +34,28 @@ public final class BlockRejectedException extends Exception {
 
     private final Reason reason;
     private final long blockNumber;
+    /** Not serialised with the exception: results hold whole blocks, and a remote caller has the ledger's height. */
+    private final transient List<CommitResult> committed;
 
     public BlockRejectedException(Reason reason, long blockNumber, String message) {
         super("block " + Long.toUnsignedString(blockNumber) + " rejected: " + message);
         this.reason = Objects.requireNonNull(reason);
         this.blockNumber = blockNumber;
+        this.committed = List.of();
+    }
+
+    /** {@code rejection}, thrown after {@code committed} were committed by the same call; same stack trace. */
+    private BlockRejectedException(BlockRejectedException rejection, List<CommitResult> committed) {
+        super(rejection.getMessage());
+        this.reason = rejection.reason;
+        this.blockNumber = rejection.blockNumber;
+        this.committed = List.copyOf(committed);
+        setStackTrace(rejection.getStackTrace());
+    }
+
+    /** This rejection as thrown by a call that committed {@code committedBefore} first. */
+    BlockRejectedException afterCommitting(List<CommitResult> committedBefore) {
+        return committedBefore.isEmpty() ? this : new BlockRejectedException(this, committedBefore);
     }
 
     public Reason reason() {
@@ -42,5 +64,10 @@ public final class BlockRejectedException extends Exception {
 
     public long blockNumber() {
         return blockNumber;
+    }
+
+    /** The blocks the same call committed before this one, in order; empty from {@link Ledger#commit}. */
+    public List<CommitResult> committed() {
+        return committed == null ? List.of() : committed;
     }
 }

@@ -10,8 +10,8 @@ import io.hearsay.ledger.storage.LedgerStorage;
 import io.hearsay.ledger.storage.StorageBatch;
 import io.hearsay.ledger.validation.CheckedTransaction;
 import io.hearsay.ledger.validation.CheckedTransaction.NamespaceReadWriteSet;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -37,8 +37,22 @@ final class CommitPlanner {
     /** The ledger's head after a commit: what readers see as height, head hash and state hash. */
     record Head(long height, byte[] headHash, StateHash stateHash) {}
 
-    /** A planned commit: the batch to write, the block as it will be stored, the codes, the next head. */
-    record Plan(StorageBatch batch, Block storedBlock, List<TxValidationCode> codes, Head head) {}
+    /**
+     * A planned commit: the batch to write, the block as it will be stored, the codes, the next head; and,
+     * so that the next block can be planned before this batch is durable, what the batch does to the state
+     * and to the transaction index.
+     *
+     * @param stateWrites stored state key → stored value, null for a delete
+     * @param transactionIds the ids this block adds to the transaction index
+     */
+    record Plan(StorageBatch batch, Block storedBlock, List<TxValidationCode> codes, Head head,
+            Map<StoredKey, byte[]> stateWrites, Set<String> transactionIds) {
+
+        /** What the commit reports once the batch is durable. */
+        CommitResult result() {
+            return new CommitResult(storedBlock, codes, head.height(), head.stateHash().toBytes());
+        }
+    }
 
     private final LedgerStorage storage;
 
@@ -46,12 +60,27 @@ final class CommitPlanner {
         this.storage = storage;
     }
 
+    /** Plans {@code block} on top of the written state, whose head is {@code head}. */
     Plan plan(Block block, List<CheckedTransaction> checked, Head head) {
+        return plan(block, checked, head, null);
+    }
+
+    /**
+     * Plans {@code block} on top of the written state and, if not null, of {@code unwritten}: the plan of the
+     * block before, whose batch may still be being written. The planner then reads through that batch, so it
+     * sees the state as it will be once the batch is durable, whether the write finishes before, during or
+     * after these reads. {@code head} is the head after the block before.
+     */
+    Plan plan(Block block, List<CheckedTransaction> checked, Head head, Plan unwritten) {
         long number = block.getHeader().getNumber();
+        if (unwritten != null && (unwritten.head() != head || head.height() != number)) {
+            throw new IllegalArgumentException("block " + number + " can only be planned on the plan of the block before");
+        }
+        PlannerReads committed = PlannerReads.fetch(storage, checked, unwritten);
         StateHash stateHash = head.stateHash().copy();
         StorageBatch batch = new StorageBatch();
         // Stored key bytes → pending stored value (null = deleted) of earlier valid transactions.
-        Map<ByteBuffer, byte[]> pending = new HashMap<>();
+        Map<StoredKey, byte[]> pending = new HashMap<>();
         Set<String> blockTransactionIds = new HashSet<>();
         List<TxValidationCode> codes = new ArrayList<>(checked.size());
 
@@ -60,15 +89,15 @@ final class CommitPlanner {
             TxValidationCode code = transaction.code();
             String txId = transaction.transactionId();
             boolean duplicate = !txId.isEmpty() && (blockTransactionIds.contains(txId)
-                    || storage.get(Keyspace.TRANSACTIONS, LedgerKeys.transactionId(txId)) != null);
+                    || committed.transactionCommitted(txId));
             if (code == TxValidationCode.VALID && duplicate) {
                 code = TxValidationCode.DUPLICATE_TXID;
             }
-            if (code == TxValidationCode.VALID && !readsAreCurrent(transaction, pending)) {
+            if (code == TxValidationCode.VALID && !readsAreCurrent(transaction, pending, committed)) {
                 code = TxValidationCode.MVCC_READ_CONFLICT;
             }
             if (code == TxValidationCode.VALID) {
-                applyWrites(transaction, new Version(number, position), pending, stateHash);
+                applyWrites(transaction, new Version(number, position), pending, committed, stateHash);
             }
             // The first occurrence of an id keeps the index entry; a duplicate must not overwrite it.
             if (!txId.isEmpty() && !duplicate) {
@@ -79,8 +108,8 @@ final class CommitPlanner {
             codes.add(code);
         }
 
-        for (Map.Entry<ByteBuffer, byte[]> write : pending.entrySet()) {
-            byte[] key = write.getKey().array();
+        for (Map.Entry<StoredKey, byte[]> write : pending.entrySet()) {
+            byte[] key = write.getKey().bytes();
             if (write.getValue() == null) {
                 batch.delete(Keyspace.STATE, key);
             } else {
@@ -96,13 +125,15 @@ final class CommitPlanner {
         batch.put(Keyspace.META, LedgerKeys.META_HEIGHT, LedgerKeys.number(number + 1));
         batch.put(Keyspace.META, LedgerKeys.META_HEAD_HASH, headHash);
         batch.put(Keyspace.META, LedgerKeys.META_STATE_HASH, stateHashBytes);
-        return new Plan(batch, stored, codes, new Head(number + 1, headHash, stateHash));
+        return new Plan(batch, stored, codes, new Head(number + 1, headHash, stateHash),
+                Collections.unmodifiableMap(pending), Collections.unmodifiableSet(blockTransactionIds));
     }
 
-    private boolean readsAreCurrent(CheckedTransaction transaction, Map<ByteBuffer, byte[]> pending) {
+    private static boolean readsAreCurrent(CheckedTransaction transaction, Map<StoredKey, byte[]> pending,
+            PlannerReads committed) {
         for (NamespaceReadWriteSet namespace : transaction.readWriteSets()) {
             for (KVRead read : namespace.kvRwSet().getReadsList()) {
-                byte[] current = current(StateCodec.key(namespace.namespace(), read.getKey()), pending);
+                byte[] current = current(new StoredKey(StateCodec.key(namespace.namespace(), read.getKey())), pending, committed);
                 if (current == null) {
                     if (read.hasVersion()) {
                         return false;
@@ -119,35 +150,36 @@ final class CommitPlanner {
         return true;
     }
 
-    private void applyWrites(CheckedTransaction transaction, Version version, Map<ByteBuffer, byte[]> pending,
-            StateHash stateHash) {
+    private static void applyWrites(CheckedTransaction transaction, Version version, Map<StoredKey, byte[]> pending,
+            PlannerReads committed, StateHash stateHash) {
         for (NamespaceReadWriteSet namespace : transaction.readWriteSets()) {
             String ns = namespace.namespace();
             for (KVWrite write : namespace.kvRwSet().getWritesList()) {
-                byte[] key = StateCodec.key(ns, write.getKey());
-                byte[] old = current(key, pending);
+                StoredKey key = new StoredKey(StateCodec.key(ns, write.getKey()));
+                byte[] old = current(key, pending, committed);
                 if (old != null) {
                     VersionedValue previous = StateCodec.decode(old);
                     stateHash.remove(ns, write.getKey(), previous.value().toByteArray(),
                             previous.version().blockNumber(), previous.version().transactionNumber());
                 }
                 if (write.getIsDelete()) {
-                    pending.put(ByteBuffer.wrap(key), null);
+                    pending.put(key, null);
                 } else {
                     byte[] value = write.getValue().toByteArray();
                     stateHash.add(ns, write.getKey(), value, version.blockNumber(), version.transactionNumber());
-                    pending.put(ByteBuffer.wrap(key), StateCodec.value(value, version));
+                    pending.put(key, StateCodec.value(value, version));
                 }
             }
         }
     }
 
-    private byte[] current(byte[] key, Map<ByteBuffer, byte[]> pending) {
-        ByteBuffer lookup = ByteBuffer.wrap(key);
-        if (pending.containsKey(lookup)) {
-            return pending.get(lookup);
+    /** The value a transaction sees: an earlier valid transaction's write in this block, else the committed one. */
+    private static byte[] current(StoredKey key, Map<StoredKey, byte[]> pending, PlannerReads committed) {
+        byte[] value = pending.get(key);
+        if (value != null || pending.containsKey(key)) {
+            return value;
         }
-        return storage.get(Keyspace.STATE, key);
+        return committed.state(key);
     }
 
     /** The block with one validation code per transaction in metadata slot TRANSACTIONS_FILTER, as Fabric stores it. */

@@ -2,6 +2,7 @@ package io.hearsay.ledger;
 
 import io.hearsay.proto.ChannelConfig;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Optional;
 import org.hyperledger.fabric.protos.common.Block;
 
@@ -58,6 +59,21 @@ public interface Ledger extends AutoCloseable {
      * @throws BlockRejectedException if a block-level check fails; then nothing was written
      */
     CommitResult commit(Block block) throws BlockRejectedException;
+
+    /**
+     * Commits {@code blocks} in list order, each exactly as {@link #commit} would, and returns their results
+     * in the same order: the path for catch-up and bulk import. Each block is still its own atomic, durable
+     * write, so the crash guarantee is {@link #commit}'s; what differs is that later blocks are checked
+     * (signatures included) on other threads while earlier ones are written. Readers see the height grow
+     * block by block. An empty list commits nothing.
+     *
+     * @throws BlockRejectedException for the first block that fails a block-level check (a list out of order
+     *     fails as {@code WRONG_NUMBER}): every block before it is committed and durable, listed by {@link
+     *     BlockRejectedException#committed()}, and nothing of it or after it was written. Any other
+     *     exception, such as a storage failure, leaves the blocks committed so far committed; {@link
+     *     #height()} then tells how far the call got.
+     */
+    List<CommitResult> commitAll(List<Block> blocks) throws BlockRejectedException;
 
     @Override
     void close();

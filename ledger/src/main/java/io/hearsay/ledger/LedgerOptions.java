@@ -7,16 +7,31 @@ import java.util.Objects;
  * How a ledger validates. Storage options (durability, memory) belong to the storage backend.
  *
  * @param validationLevel what a commit checks; {@link ValidationLevel#FULL} unless the chain is already trusted
- * @param parallelValidation check a block's transaction signatures on all cores (ECDSA verification is
- *     the commit's dominant cost); off gives a single-threaded commit, e.g. in the simulator
+ * @param parallelValidation check blocks and their transaction signatures on the shared check threads, one
+ *     per core (ECDSA verification is the commit's dominant cost), and in {@link Ledger#commitAll} ahead of
+ *     the block being written; off gives a single-threaded commit on the caller's thread, e.g. in the
+ *     simulator, whose runs must not depend on thread scheduling
  * @param blockBytesMax a block larger than this is rejected before any work; Fabric's default message limit
  * @param clock what "now" is when checking certificate validity periods
+ * @param pipelineBlocksMax the most blocks of one {@link Ledger#commitAll} call being checked at once,
+ *     counting the one the committer waits for: 1 checks each block only when its turn comes. The look-ahead
+ *     keeps the check threads busy while the committer plans and writes; it bounds the memory of parsed
+ *     transactions held for blocks not yet committed to about this many blocks' size
  */
 public record LedgerOptions(ValidationLevel validationLevel, boolean parallelValidation, long blockBytesMax,
-        InstantSource clock) {
+        InstantSource clock, int pipelineBlocksMax) {
 
     /** 100 MiB, Fabric's {@code peer.maxRecvMsgSize}: a block larger than that could not travel anyway. */
     public static final long DEFAULT_BLOCK_BYTES_MAX = 100L * 1024 * 1024;
+    /**
+     * 8 blocks. Measured on 2 cores with blocks of 100 transactions (BENCHMARKS.md): in full validation 1
+     * gives 7,300 tx/s, 2 gives 8,400 and 4 to 16 give 8,500–8,700, because the check threads need a block
+     * queued behind the one they finish while the committer plans and writes; block-level commits (42–47 k tx/s)
+     * did not depend on it. 8 leaves room for more cores and for jitter, such as a RocksDB flush delaying a write.
+     */
+    public static final int DEFAULT_PIPELINE_BLOCKS_MAX = 8;
+    /** More look-ahead buys nothing once every core is busy; this only caps a configuration mistake. */
+    public static final int PIPELINE_BLOCKS_MAX_LIMIT = 1024;
 
     public LedgerOptions {
         Objects.requireNonNull(validationLevel, "validationLevel");
@@ -25,22 +40,37 @@ public record LedgerOptions(ValidationLevel validationLevel, boolean parallelVal
             throw new IllegalArgumentException("blockBytesMax is " + blockBytesMax
                     + "; it must be between 1024 and " + Integer.MAX_VALUE + " bytes (protobuf's limit)");
         }
+        if (pipelineBlocksMax < 1 || pipelineBlocksMax > PIPELINE_BLOCKS_MAX_LIMIT) {
+            throw new IllegalArgumentException("pipelineBlocksMax is " + pipelineBlocksMax
+                    + "; it must be between 1 and " + PIPELINE_BLOCKS_MAX_LIMIT + " blocks");
+        }
     }
 
-    /** Full validation on all cores, 100 MiB blocks, the system clock. */
+    /** The options with the default look-ahead, {@link #DEFAULT_PIPELINE_BLOCKS_MAX}. */
+    public LedgerOptions(ValidationLevel validationLevel, boolean parallelValidation, long blockBytesMax,
+            InstantSource clock) {
+        this(validationLevel, parallelValidation, blockBytesMax, clock, DEFAULT_PIPELINE_BLOCKS_MAX);
+    }
+
+    /** Full validation on all cores, 100 MiB blocks, the system clock, a look-ahead of 8 blocks. */
     public static LedgerOptions defaults() {
-        return new LedgerOptions(ValidationLevel.FULL, true, DEFAULT_BLOCK_BYTES_MAX, InstantSource.system());
+        return new LedgerOptions(ValidationLevel.FULL, true, DEFAULT_BLOCK_BYTES_MAX, InstantSource.system(),
+                DEFAULT_PIPELINE_BLOCKS_MAX);
     }
 
     public LedgerOptions withValidationLevel(ValidationLevel level) {
-        return new LedgerOptions(level, parallelValidation, blockBytesMax, clock);
+        return new LedgerOptions(level, parallelValidation, blockBytesMax, clock, pipelineBlocksMax);
     }
 
     public LedgerOptions withParallelValidation(boolean parallel) {
-        return new LedgerOptions(validationLevel, parallel, blockBytesMax, clock);
+        return new LedgerOptions(validationLevel, parallel, blockBytesMax, clock, pipelineBlocksMax);
     }
 
     public LedgerOptions withClock(InstantSource newClock) {
-        return new LedgerOptions(validationLevel, parallelValidation, blockBytesMax, newClock);
+        return new LedgerOptions(validationLevel, parallelValidation, blockBytesMax, newClock, pipelineBlocksMax);
+    }
+
+    public LedgerOptions withPipelineBlocksMax(int blocks) {
+        return new LedgerOptions(validationLevel, parallelValidation, blockBytesMax, clock, blocks);
     }
 }

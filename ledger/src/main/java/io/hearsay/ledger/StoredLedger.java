@@ -1,6 +1,5 @@
 package io.hearsay.ledger;
 
-import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.hearsay.identity.IdentityException;
 import io.hearsay.identity.MspDirectory;
@@ -25,28 +24,29 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.stream.IntStream;
 import org.hyperledger.fabric.protos.common.Block;
-import org.hyperledger.fabric.protos.peer.TxValidationCode;
 
 /**
  * The {@link Ledger} over any {@link LedgerStorage}: RocksDB for peers, memory for the simulator. Both
  * run this same validation and commit code, so the contract tests prove one implementation twice.
  *
  * <pre>
- * commit(block):  size bound → BlockVerifier (number, previous hash, data hash, canonical txs, orderer sig)
- *                 → TransactionValidator per tx (parallel: signatures, policy)
- *                 → CommitPlanner (duplicates, MVCC, state writes, state hash, indexes)
+ * commit(block):  BlockChecker on the check threads: size bound, number, previous hash, then in parallel
+ *                   data hash + orderer signature, and TransactionValidator per slice of transactions
+ *                   (parse once, canonical encoding, signatures, policy)
+ *                 → CommitPlanner (one multiGet per keyspace; duplicates, MVCC, state writes, state hash, indexes)
  *                 → storage.write(one batch) → publish the new head
+ * commitAll(blocks): the same per block, checking up to pipelineBlocksMax blocks ahead and planning each
+ *                    block while the one before is written (CommitPipeline)
  * </pre>
  */
 public final class StoredLedger implements Ledger {
     private final LedgerStorage storage;
     private final LedgerOptions options;
     private final ChannelConfig config;
-    private final BlockVerifier blockVerifier;
-    private final TransactionValidator transactionValidator;
+    private final BlockChecker checker;
     private final CommitPlanner planner;
     private final Object commitLock = new Object();
     private volatile Head head;
@@ -56,9 +56,13 @@ public final class StoredLedger implements Ledger {
         this.options = options;
         this.config = config;
         MspDirectory msps = mspDirectory(config, options);
-        this.blockVerifier = new BlockVerifier(msps, config.getOrdererMspId());
-        this.transactionValidator = new TransactionValidator(config.getChannelId(), msps,
+        BlockVerifier blockVerifier = new BlockVerifier(msps, config.getOrdererMspId());
+        TransactionValidator transactionValidator = new TransactionValidator(config.getChannelId(), msps,
                 new EndorsementPolicies(config), options.validationLevel() == ValidationLevel.FULL);
+        this.checker = options.parallelValidation()
+                ? new BlockChecker(blockVerifier, transactionValidator, options.blockBytesMax(), CheckThreads.shared(),
+                        CheckThreads.count())
+                : new BlockChecker(blockVerifier, transactionValidator, options.blockBytesMax(), Runnable::run, 1);
         this.planner = new CommitPlanner(storage);
         this.head = head;
     }
@@ -238,34 +242,30 @@ public final class StoredLedger implements Ledger {
 
     @Override
     public CommitResult commit(Block block) throws BlockRejectedException {
+        Objects.requireNonNull(block, "block");
         synchronized (commitLock) {
             Head current = head;
-            int size = block.getSerializedSize();
-            if (size > options.blockBytesMax()) {
-                throw new BlockRejectedException(Reason.MALFORMED, block.getHeader().getNumber(),
-                        "block is " + size + " bytes, over the limit of " + options.blockBytesMax());
-            }
-            blockVerifier.verify(block, current.height(), current.height() == 0 ? new byte[0] : current.headHash());
-            List<CheckedTransaction> checked = current.height() == 0 ? genesisTransactions() : checkTransactions(block);
-            Plan plan = planner.plan(block, checked, current);
-            storage.write(plan.batch());
-            head = plan.head();
-            return new CommitResult(plan.storedBlock(), plan.codes(), plan.head().height(), plan.head().stateHash().toBytes());
+            List<CheckedTransaction> checked = checker.start(block, current.height(),
+                    current.height() == 0 ? new byte[0] : current.headHash()).await();
+            return apply(block, checked);
         }
     }
 
-    /** The genesis block's one config transaction changes no state; it is recorded as valid. */
-    private static List<CheckedTransaction> genesisTransactions() {
-        return List.of(new CheckedTransaction(TxValidationCode.VALID, ConfigBlocks.CONFIG_TX_ID, List.of(), ""));
+    @Override
+    public List<CommitResult> commitAll(List<Block> blocks) throws BlockRejectedException {
+        blocks.forEach(block -> Objects.requireNonNull(block, "block"));
+        synchronized (commitLock) {
+            return CommitPipeline.commitAll(blocks, head, checker, planner, storage, published -> head = published,
+                    options.pipelineBlocksMax(), options.parallelValidation());
+        }
     }
 
-    private List<CheckedTransaction> checkTransactions(Block block) {
-        List<ByteString> envelopes = block.getData().getDataList();
-        IntStream indexes = IntStream.range(0, envelopes.size());
-        if (options.parallelValidation() && envelopes.size() > 1) {
-            indexes = indexes.parallel();
-        }
-        return indexes.mapToObj(i -> transactionValidator.check(envelopes.get(i))).toList();
+    /** Plans, writes and publishes one checked block. Under the commit lock. */
+    private CommitResult apply(Block block, List<CheckedTransaction> checked) {
+        Plan plan = planner.plan(block, checked, head);
+        storage.write(plan.batch());
+        head = plan.head();
+        return plan.result();
     }
 
     private static Block parseStored(byte[] bytes) {

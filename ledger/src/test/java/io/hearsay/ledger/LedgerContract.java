@@ -94,6 +94,8 @@ abstract class LedgerContract {
         ThrowingCallable commit = () -> ledger.commit(block);
         assertThatThrownBy(commit).isInstanceOfSatisfying(BlockRejectedException.class,
                 e -> assertThat(e.reason()).isEqualTo(reason));
+        assertThatThrownBy(commit).isInstanceOfSatisfying(BlockRejectedException.class,
+                e -> assertThat(e.committed()).as("commit(block) commits nothing else").isEmpty());
         assertThat(ledger.height()).as("nothing written").isEqualTo(height);
         assertThat(ledger.stateHash()).isEqualTo(stateHash);
     }
@@ -390,5 +392,228 @@ abstract class LedgerContract {
         CommitResult result = commit(channel.put("a", "1"), channel.put("b", "2"), channel.put("c", "3"));
         assertThat(result.validationCodes()).hasSize(3).containsOnly(TxValidationCode.VALID);
         assertThat(result.validTransactions()).isEqualTo(3);
+    }
+
+    // ---- commitAll: the pipelined batch commit must be indistinguishable from committing one by one ----
+
+    /**
+     * Six blocks after the head that exercise every stateful rule across block boundaries: MVCC conflicts
+     * within a block and against the block before, a duplicate id from an earlier block, a forged creator
+     * signature, a policy failure, deletes, and blocks of 20 transactions so that their checks are split
+     * into several slices.
+     */
+    private List<Block> mixedChain(Block from) throws Exception {
+        List<Block> chain = new ArrayList<>();
+        Envelope first = channel.put("a", "1", "b", "1");
+        chain.add(channel.next(from, first, channel.put("c", "1")));
+        Version a1 = new Version(from.getHeader().getNumber() + 1, 0);
+        KVRWSet spendA = KVRWSet.newBuilder().addReads(read("a", a1)).addWrites(write("a", "2")).build();
+        Envelope forged = channel.put("e", "1").toBuilder().setSignature(first.getSignature()).build();
+        chain.add(channel.next(chain.get(0), channel.transaction(spendA), channel.transaction(spendA), first, forged,
+                channel.transaction(KVRWSet.newBuilder().addWrites(write("x", "1")).build(), List.of(channel.org1Peer))));
+        chain.add(channel.next(chain.get(1), channel.transaction(KVRWSet.newBuilder().addReads(read("a", a1))
+                        .addWrites(write("f", "stale")).build()),
+                channel.transaction(KVRWSet.newBuilder().addWrites(delete("b")).addWrites(delete("never")).build())));
+        for (int round = 0; round < 3; round++) {
+            Envelope[] puts = new Envelope[20];
+            for (int i = 0; i < puts.length; i++) {
+                puts[i] = channel.put("k" + (i % 7), round + "-" + i, "r" + round + "-" + i, "v");
+            }
+            chain.add(channel.next(chain.get(chain.size() - 1), puts));
+        }
+        return chain;
+    }
+
+    private void assertSameResults(List<CommitResult> actual, List<CommitResult> expected) {
+        assertThat(actual).hasSameSizeAs(expected);
+        for (int i = 0; i < expected.size(); i++) {
+            assertThat(actual.get(i).block()).as("stored block %d", i).isEqualTo(expected.get(i).block());
+            assertThat(actual.get(i).validationCodes()).as("codes of block %d", i).isEqualTo(expected.get(i).validationCodes());
+            assertThat(actual.get(i).height()).isEqualTo(expected.get(i).height());
+            assertThat(actual.get(i).stateHash()).as("state hash after block %d", i).isEqualTo(expected.get(i).stateHash());
+        }
+    }
+
+    @Test
+    void commitAllGivesTheSameBlocksCodesStateHashesAndHeadAsOneByOne() throws Exception {
+        List<Block> chain = mixedChain(head());
+        List<CommitResult> oneByOne = new ArrayList<>();
+        for (Block block : chain) {
+            oneByOne.add(ledger.commit(block));
+        }
+        assertThat(oneByOne.get(1).validationCodes()).as("the chain exercises the stateful rules")
+                .containsExactly(VALID, MVCC_READ_CONFLICT, DUPLICATE_TXID, BAD_CREATOR_SIGNATURE, ENDORSEMENT_POLICY_FAILURE);
+        assertThat(oneByOne.get(2).validationCodes()).containsExactly(MVCC_READ_CONFLICT, VALID);
+        for (LedgerOptions options : List.of(LedgerOptions.defaults(), LedgerOptions.defaults().withPipelineBlocksMax(1),
+                LedgerOptions.defaults().withParallelValidation(false),
+                LedgerOptions.defaults().withValidationLevel(ValidationLevel.BLOCK).withPipelineBlocksMax(2))) {
+            try (Ledger batched = openNew(options)) {
+                List<CommitResult> results = batched.commitAll(chain);
+                if (options.validationLevel() == ValidationLevel.FULL) {
+                    assertSameResults(results, oneByOne);
+                    assertThat(batched.stateHash()).isEqualTo(ledger.stateHash());
+                } else {
+                    assertThat(results.get(1).validationCodes()).as("no signatures checked at block level")
+                            .containsExactly(VALID, MVCC_READ_CONFLICT, DUPLICATE_TXID, VALID, ENDORSEMENT_POLICY_FAILURE);
+                }
+                assertThat(batched.height()).isEqualTo(ledger.height());
+                assertThat(batched.headHash()).isEqualTo(ledger.headHash());
+                for (long number = 0; number < ledger.height(); number++) {
+                    if (options.validationLevel() == ValidationLevel.FULL) {
+                        assertThat(batched.block(number)).isEqualTo(ledger.block(number));
+                        assertThat(batched.stateHashAt(number).orElseThrow()).isEqualTo(ledger.stateHashAt(number).orElseThrow());
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void commitAllOfAnEmptyListIsANoOp() throws Exception {
+        commit(channel.put("a", "1"));
+        byte[] headHash = ledger.headHash();
+        byte[] stateHash = ledger.stateHash();
+        assertThat(ledger.commitAll(List.of())).isEmpty();
+        assertThat(ledger.height()).isEqualTo(2);
+        assertThat(ledger.headHash()).isEqualTo(headHash);
+        assertThat(ledger.stateHash()).isEqualTo(stateHash);
+    }
+
+    @Test
+    void commitAllContinuesFromTheHeadAndCanBeCalledAgain() throws Exception {
+        List<Block> chain = mixedChain(head());
+        assertThat(ledger.commitAll(chain.subList(0, 2))).hasSize(2);
+        ledger.commit(chain.get(2));
+        List<CommitResult> rest = ledger.commitAll(chain.subList(3, chain.size()));
+        assertThat(rest).extracting(CommitResult::height).containsExactly(5L, 6L, 7L);
+        assertThat(ledger.height()).isEqualTo(1 + chain.size());
+    }
+
+    /** Commits {@code chain} but block {@code bad}, replaced by {@code replacement}; checks the prefix is all there is. */
+    private void assertRejectsExactlyFrom(List<Block> chain, int bad, Block replacement, Reason reason) throws Exception {
+        List<CommitResult> expected = new ArrayList<>();
+        try (Ledger reference = openNew(LedgerOptions.defaults())) {
+            for (Block block : chain.subList(0, bad)) {
+                expected.add(reference.commit(block));
+            }
+        }
+        List<Block> list = new ArrayList<>(chain);
+        list.set(bad, replacement);
+        long height = ledger.height();
+        BlockRejectedException rejection = catchRejection(() -> ledger.commitAll(list));
+        assertThat(rejection.reason()).isEqualTo(reason);
+        assertThat(rejection.blockNumber()).isEqualTo(replacement.getHeader().getNumber());
+        assertSameResults(rejection.committed(), expected);
+        assertThat(ledger.height()).as("exactly the prefix is committed").isEqualTo(height + bad);
+        byte[] prefixState = bad == 0 ? ledger.stateHashAt(height - 1).orElseThrow() : expected.get(bad - 1).stateHash();
+        assertThat(ledger.stateHash()).isEqualTo(prefixState);
+        assertThat(ledger.block(height + bad)).as("nothing of the rejected block").isEmpty();
+        assertThat(ledger.stateHashAt(height + bad)).isEmpty();
+        java.util.Set<String> prefixIds = new java.util.HashSet<>();
+        for (Block committed : chain.subList(0, bad)) {
+            for (ByteString entry : committed.getData().getDataList()) {
+                prefixIds.add(txId(Envelope.parseFrom(entry)));
+            }
+        }
+        for (Block notCommitted : list.subList(bad, list.size())) {
+            for (ByteString entry : notCommitted.getData().getDataList()) {
+                String id = txId(Envelope.parseFrom(entry));
+                if (!prefixIds.contains(id)) {
+                    assertThat(ledger.transaction(id)).as("no index entry after the prefix").isEmpty();
+                }
+            }
+        }
+        assertThat(value("f")).isNull();
+        // The honest rest still commits on top of the prefix.
+        assertThat(ledger.commitAll(chain.subList(bad, chain.size()))).hasSize(chain.size() - bad);
+    }
+
+    private static BlockRejectedException catchRejection(ThrowingCallable call) {
+        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(call);
+        assertThat(thrown).isInstanceOf(BlockRejectedException.class);
+        return (BlockRejectedException) thrown;
+    }
+
+    @Test
+    void rejectedBlockInTheMiddleCommitsExactlyThePrefixAndNothingElse() throws Exception {
+        List<Block> chain = mixedChain(head());
+        Block honest = chain.get(2);
+        Block tampered = honest.toBuilder().setData(honest.getData().toBuilder()
+                .setData(0, channel.put("f", "forged").toByteString())).build();
+        assertRejectsExactlyFrom(chain, 2, tampered, Reason.WRONG_DATA_HASH);
+    }
+
+    @Test
+    void badOrdererSignatureInTheMiddleCommitsExactlyThePrefix() throws Exception {
+        List<Block> chain = mixedChain(head());
+        Block honest = chain.get(3);
+        Block forged = new BlockBuilder(channel.org1Peer).next(chain.get(2), honest.getData().getDataList());
+        assertRejectsExactlyFrom(chain, 3, forged, Reason.BAD_ORDERER_SIGNATURE);
+    }
+
+    @Test
+    void forkInTheMiddleIsCheckedAgainstThePreviousBlockOfTheList() throws Exception {
+        List<Block> chain = mixedChain(head());
+        Block honest = chain.get(1);
+        Block fork = channel.blocks.build(honest.getHeader().getNumber(), ByteString.copyFrom(new byte[32]),
+                honest.getData().getDataList());
+        assertRejectsExactlyFrom(chain, 1, fork, Reason.WRONG_PREVIOUS_HASH);
+    }
+
+    @Test
+    void rejectedFirstBlockCommitsNothing() throws Exception {
+        List<Block> chain = mixedChain(head());
+        Block fork = channel.blocks.build(chain.get(0).getHeader().getNumber(), ByteString.copyFrom(new byte[32]),
+                chain.get(0).getData().getDataList());
+        assertRejectsExactlyFrom(chain, 0, fork, Reason.WRONG_PREVIOUS_HASH);
+    }
+
+    @Test
+    void outOfOrderListsAreRejectedAsWrongNumber() throws Exception {
+        List<Block> chain = mixedChain(head());
+        long height = ledger.height();
+        BlockRejectedException swapped = catchRejection(() -> ledger.commitAll(List.of(chain.get(1), chain.get(0))));
+        assertThat(swapped.reason()).isEqualTo(Reason.WRONG_NUMBER);
+        assertThat(swapped.committed()).isEmpty();
+        assertThat(ledger.height()).isEqualTo(height);
+
+        BlockRejectedException gap = catchRejection(() -> ledger.commitAll(List.of(chain.get(0), chain.get(2), chain.get(1))));
+        assertThat(gap.reason()).isEqualTo(Reason.WRONG_NUMBER);
+        assertThat(gap.blockNumber()).isEqualTo(chain.get(2).getHeader().getNumber());
+        assertThat(gap.committed()).hasSize(1);
+        assertThat(ledger.height()).isEqualTo(height + 1);
+
+        BlockRejectedException replay = catchRejection(() -> ledger.commitAll(List.of(chain.get(0))));
+        assertThat(replay.reason()).isEqualTo(Reason.WRONG_NUMBER);
+        assertThat(ledger.height()).isEqualTo(height + 1);
+    }
+
+    @Test
+    void nonCanonicalTransactionInALaterBlockIsRejectedByCommitAll() throws Exception {
+        List<Block> chain = mixedChain(head());
+        ByteString canonical = channel.put("f", "1").toByteString();
+        ByteString duplicateField = Envelope.newBuilder().setPayload(ByteString.copyFromUtf8("x")).build().toByteString()
+                .concat(canonical);
+        List<ByteString> entries = new ArrayList<>(chain.get(4).getData().getDataList());
+        entries.set(17, duplicateField);
+        assertRejectsExactlyFrom(chain, 4, channel.blocks.next(chain.get(3), entries), Reason.NON_CANONICAL_TRANSACTION);
+    }
+
+    /** The verifier's order decides the reason when a block fails several checks, whichever thread found each. */
+    @Test
+    void aBlockFailingSeveralChecksIsRejectedForTheFirstInVerifierOrder() throws Exception {
+        ByteString duplicateField = Envelope.newBuilder().setPayload(ByteString.copyFromUtf8("x")).build().toByteString()
+                .concat(channel.put("a", "1").toByteString());
+        List<ByteString> entries = List.of(channel.put("b", "1").toByteString(), duplicateField);
+        Block nonCanonicalAndForged = new BlockBuilder(channel.org1Peer).next(head(), entries);
+        assertRejected(nonCanonicalAndForged, Reason.NON_CANONICAL_TRANSACTION);
+        assertThat(catchRejection(() -> ledger.commitAll(List.of(nonCanonicalAndForged))).reason())
+                .isEqualTo(Reason.NON_CANONICAL_TRANSACTION);
+        Block honest = channel.blocks.next(head(), entries);
+        Block wrongDataHashToo = honest.toBuilder().setData(honest.getData().toBuilder().addData(duplicateField)).build();
+        assertRejected(wrongDataHashToo, Reason.WRONG_DATA_HASH);
+        assertThat(catchRejection(() -> ledger.commitAll(List.of(wrongDataHashToo))).reason())
+                .isEqualTo(Reason.WRONG_DATA_HASH);
+        assertThat(ledger.height()).isEqualTo(1);
     }
 }

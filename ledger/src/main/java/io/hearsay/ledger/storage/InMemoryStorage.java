@@ -1,7 +1,9 @@
 package io.hearsay.ledger.storage;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.NoSuchElementException;
@@ -62,6 +64,26 @@ public final class InMemoryStorage implements LedgerStorage {
         } finally {
             lock.readLock().unlock();
         }
+    }
+
+    @Override
+    public List<byte[]> multiGet(Keyspace keyspace, List<byte[]> keys) {
+        Objects.requireNonNull(keyspace, "keyspace");
+        Objects.requireNonNull(keys, "keys");
+        List<byte[]> values = new ArrayList<>(keys.size());
+        // One read lock for all keys: a write lands before or after the whole lookup, never inside it.
+        lock.readLock().lock();
+        try {
+            checkOpen();
+            NavigableMap<byte[], byte[]> map = keyspaces.get(keyspace);
+            for (byte[] key : keys) {
+                byte[] value = map.get(Objects.requireNonNull(key, "key"));
+                values.add(value == null ? null : value.clone());
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
+        return values;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.hearsay.ledger.storage;
 
 import java.util.Iterator;
+import java.util.List;
 
 /**
  * Key/value storage under a ledger: a few ordered keyspaces, read key by key or by range, and written
@@ -24,6 +25,16 @@ public interface LedgerStorage extends AutoCloseable {
 
     /** The value stored under {@code key}, or {@code null} if there is none. */
     byte[] get(Keyspace keyspace, byte[] key);
+
+    /**
+     * The values stored under {@code keys}, in the same order, {@code null} where there is none: what
+     * {@link #get} would return for each, read from one consistent view (never half of a batch). A key
+     * may appear more than once. One call instead of a loop of {@code get}s, because a ledger commit
+     * looks up hundreds of keys per block and each RocksDB {@code get} is a JNI crossing of its own.
+     *
+     * @return a list as long as {@code keys}, owned by the caller like the arrays in it
+     */
+    List<byte[]> multiGet(Keyspace keyspace, List<byte[]> keys);
 
     /**
      * The entries with {@code fromInclusive <= key < toExclusive} in unsigned lexicographic key order

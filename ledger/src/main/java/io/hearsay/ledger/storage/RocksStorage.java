@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -142,6 +143,27 @@ public final class RocksStorage implements LedgerStorage {
             return db.get(columnFamilies.get(keyspace), key);
         } catch (RocksDBException e) {
             throw failure("get from " + keyspace.storageName(), e);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public List<byte[]> multiGet(Keyspace keyspace, List<byte[]> keys) {
+        Objects.requireNonNull(keyspace, "keyspace");
+        Objects.requireNonNull(keys, "keys");
+        keys.forEach(key -> Objects.requireNonNull(key, "key"));
+        lock.readLock().lock();
+        try {
+            checkOpen();
+            if (keys.isEmpty()) {
+                return new ArrayList<>();
+            }
+            // RocksDB's MultiGet reads every key at one sequence number, so the view is consistent; RocksJava
+            // wants one handle per key. The returned list is fresh and its arrays are copies.
+            return db.multiGetAsList(Collections.nCopies(keys.size(), columnFamilies.get(keyspace)), keys);
+        } catch (RocksDBException e) {
+            throw failure("multiGet of " + keys.size() + " keys from " + keyspace.storageName(), e);
         } finally {
             lock.readLock().unlock();
         }

@@ -56,14 +56,31 @@ public final class TransactionValidator {
         this.verifySignatures = verifySignatures;
     }
 
+    /**
+     * Checks one entry of a block's data. The envelope and payload parsed here are also held to {@link
+     * CanonicalEncoding}'s rule, so each entry is parsed once, on whichever thread checks it; an entry that
+     * breaks it comes back not {@link CheckedTransaction#canonical() canonical}, and its block must be rejected.
+     */
     public CheckedTransaction check(ByteString envelopeBytes) {
         Envelope envelope;
         Payload payload;
-        ChannelHeader channelHeader;
-        SignatureHeader signatureHeader;
         try {
             envelope = Envelope.parseFrom(envelopeBytes);
             payload = Payload.parseFrom(envelope.getPayload());
+        } catch (InvalidProtocolBufferException e) {
+            return CheckedTransaction.nonCanonical(CanonicalEncoding.notAnEnvelope(e));
+        }
+        String canonicalProblem = CanonicalEncoding.problem(envelopeBytes, envelope, payload);
+        if (canonicalProblem != null) {
+            return CheckedTransaction.nonCanonical(canonicalProblem);
+        }
+        return checkHeaders(envelope, payload);
+    }
+
+    private CheckedTransaction checkHeaders(Envelope envelope, Payload payload) {
+        ChannelHeader channelHeader;
+        SignatureHeader signatureHeader;
+        try {
             Header header = payload.getHeader();
             channelHeader = ChannelHeader.parseFrom(header.getChannelHeader());
             signatureHeader = SignatureHeader.parseFrom(header.getSignatureHeader());

@@ -18,23 +18,26 @@ import org.hyperledger.fabric.protos.common.Block;
  * until the parent kills it with SIGKILL, or until every block is committed.
  *
  * <p>Arguments: ledger directory, blocks file (length-delimited {@code common.Block}s, numbered from 1),
- * genesis file (one {@code common.Block}). The genesis block comes from a file because the parent built
- * it from crypto material generated with fresh randomness: a genesis built here would differ, and the
- * ledger would refuse to open.
+ * genesis file (one {@code common.Block}), and optionally blocks per call: 1 (the default) commits each block
+ * with {@link Ledger#commit}; more commits the chain with {@link Ledger#commitAll} in lists of that many, so
+ * kills also land while the pipeline checks, plans and writes several blocks at once. The genesis block comes
+ * from a file because the parent built it from crypto material generated with fresh randomness: a genesis
+ * built here would differ, and the ledger would refuse to open.
  *
  * <p>Protocol on stdout, one line each: {@code height N} once the ledger is open (the parent starts its
- * kill timer then), {@code committed N} after each commit of block N returns (so the parent can check that
- * a returned commit survives the kill), {@code done N} after the last commit. It exits 0 only after
- * committing everything.
+ * kill timer then), {@code committed N} after the commit of block N returns (so the parent can check that
+ * a returned commit survives the kill; with {@code commitAll}, for each block of a list once the call
+ * returns), {@code done N} after the last commit. It exits 0 only after committing everything.
  */
 public final class CrashCommitter {
     private CrashCommitter() {}
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 3) {
-            System.err.println("usage: CrashCommitter <ledger directory> <blocks file> <genesis file>");
+        if (args.length != 3 && args.length != 4) {
+            System.err.println("usage: CrashCommitter <ledger directory> <blocks file> <genesis file> [blocks per call]");
             System.exit(2);
         }
+        int blocksPerCall = args.length == 4 ? Integer.parseInt(args[3]) : 1;
         Path directory = Path.of(args[0]);
         List<Block> blocks = readBlocks(Path.of(args[1]));
         Block genesis;
@@ -45,23 +48,40 @@ public final class CrashCommitter {
             long height = ledger.height();
             System.out.println("height " + height);
             System.out.flush();
+            List<Block> list = new ArrayList<>(blocksPerCall);
             for (Block block : blocks) {
                 long number = block.getHeader().getNumber();
                 if (number < height) {
                     continue; // committed by an earlier, killed run
                 }
-                if (number != height) {
-                    throw new IllegalStateException("blocks file has block " + number + " where " + height
+                if (number != height + list.size()) {
+                    throw new IllegalStateException("blocks file has block " + number + " where " + (height + list.size())
                             + " was expected: it must hold consecutive blocks from 1");
                 }
-                ledger.commit(block);
-                height = ledger.height();
-                // Printed only after commit returned: the parent may then demand this block survive the kill.
-                System.out.println("committed " + number);
+                list.add(block);
+                if (list.size() == blocksPerCall) {
+                    height = commit(ledger, list);
+                }
             }
+            height = commit(ledger, list);
             System.out.println("done " + height);
             System.out.flush();
         }
+    }
+
+    /** Commits and empties {@code list}; returns the new height. */
+    private static long commit(Ledger ledger, List<Block> list) throws Exception {
+        if (list.size() == 1) {
+            ledger.commit(list.get(0));
+        } else if (!list.isEmpty()) {
+            ledger.commitAll(list);
+        }
+        // Printed only after the call returned: the parent may then demand these blocks survive the kill.
+        for (Block committed : list) {
+            System.out.println("committed " + committed.getHeader().getNumber());
+        }
+        list.clear();
+        return ledger.height();
     }
 
     private static List<Block> readBlocks(Path file) throws IOException {

@@ -68,6 +68,10 @@ import org.junit.jupiter.api.io.TempDir;
  * end:    start child ─▶ "done N" ─▶ compare the whole chain
  * </pre>
  *
+ * <p>Children alternate between the two ways to commit: even-numbered ones call {@link Ledger#commit} per
+ * block, odd-numbered ones {@link Ledger#commitAll} on lists of {@link #BLOCKS_PER_COMMIT_ALL}, whose
+ * pipeline checks blocks ahead and plans one block while writing the one before.
+ *
  * <p>The workload reads and writes a small key space so that MVCC conflicts (within a block and against
  * committed state), deletes and duplicate transaction ids all occur; it asserts they did, so the state
  * comparison covers invalid transactions as well as valid ones. The crypto material is random per run, but
@@ -115,6 +119,9 @@ class CrashSafetyTest {
     static final int TRANSACTIONS_PER_BLOCK_MIN = 4;
     static final int TRANSACTIONS_PER_BLOCK_MAX = 10;
     static final int VALUE_BYTES_MAX = 512;
+
+    /** Blocks per {@code commitAll} call in the children that use it: several batches per run, one batch in flight. */
+    static final int BLOCKS_PER_COMMIT_ALL = 8;
 
     /** Exit code of a JVM killed by SIGKILL (128 + 9). */
     static final int SIGKILL_EXIT_CODE = 137;
@@ -515,7 +522,8 @@ class CrashSafetyTest {
             ProcessBuilder builder = new ProcessBuilder(java, "-ea", "-Xmx256m", "-XX:+UseSerialGC",
                     "-Djava.io.tmpdir=" + childTemp,
                     "-cp", classPath, CrashCommitter.class.getName(),
-                    ledgerDirectory.toString(), blocksFile.toString(), genesisFile.toString())
+                    ledgerDirectory.toString(), blocksFile.toString(), genesisFile.toString(),
+                    Integer.toString(run % 2 == 0 ? 1 : BLOCKS_PER_COMMIT_ALL))
                     .redirectError(stderr.toFile());
             Process process = builder.start();
             process.getOutputStream().close(); // the child reads nothing

@@ -65,6 +65,36 @@ public abstract class LedgerStorageContract {
     }
 
     @Test
+    void multiGetReturnsValuesInKeyOrderWithNullWhereAbsent() {
+        storage.write(new StorageBatch()
+                .put(Keyspace.STATE, bytes("a"), bytes("1"))
+                .put(Keyspace.STATE, bytes("c"), bytes("3"))
+                .put(Keyspace.TRANSACTIONS, bytes("b"), bytes("other keyspace")));
+        List<byte[]> values = storage.multiGet(Keyspace.STATE,
+                List.of(bytes("c"), bytes("b"), bytes("a"), bytes("c"), bytes("missing")));
+        assertThat(values).hasSize(5);
+        assertThat(values.get(0)).isEqualTo(bytes("3"));
+        assertThat(values.get(1)).as("b is only in another keyspace").isNull();
+        assertThat(values.get(2)).isEqualTo(bytes("1"));
+        assertThat(values.get(3)).as("a repeated key is answered each time").isEqualTo(bytes("3"));
+        assertThat(values.get(4)).isNull();
+        assertThat(storage.multiGet(Keyspace.STATE, List.of())).isEmpty();
+    }
+
+    @Test
+    void multiGetAgreesWithGetAfterOverwritesAndDeletes() {
+        storage.write(new StorageBatch().put(Keyspace.STATE, bytes("a"), bytes("1")).put(Keyspace.STATE, bytes("b"), bytes("1")));
+        storage.write(new StorageBatch().put(Keyspace.STATE, bytes("a"), bytes("2")).delete(Keyspace.STATE, bytes("b")));
+        List<byte[]> keys = List.of(bytes("a"), bytes("b"));
+        List<byte[]> values = storage.multiGet(Keyspace.STATE, keys);
+        for (int i = 0; i < keys.size(); i++) {
+            assertThat(values.get(i)).isEqualTo(storage.get(Keyspace.STATE, keys.get(i)));
+        }
+        assertThat(values.get(0)).isEqualTo(bytes("2"));
+        assertThat(values.get(1)).isNull();
+    }
+
+    @Test
     void overwriteReplacesValue() {
         storage.write(new StorageBatch().put(Keyspace.STATE, bytes("k"), bytes("v1")));
         storage.write(new StorageBatch().put(Keyspace.STATE, bytes("k"), bytes("v2")));
@@ -195,6 +225,8 @@ public abstract class LedgerStorageContract {
                     long b = counter(storage.get(Keyspace.STATE, bytes("b")));
                     long a = counter(storage.get(Keyspace.STATE, bytes("a")));
                     assertThat(a).as("a read after b").isGreaterThanOrEqualTo(b);
+                    List<byte[]> both = storage.multiGet(Keyspace.STATE, List.of(bytes("b"), bytes("a")));
+                    assertThat(counter(both.get(1))).as("a and b in one multiGet").isEqualTo(counter(both.get(0)));
                     reads++;
                 } while (!writerDone.get() && reads < CONCURRENT_READS_MAX);
                 return reads;
@@ -223,6 +255,11 @@ public abstract class LedgerStorageContract {
         byte[] read = storage.get(Keyspace.STATE, bytes("k"));
         assertThat(read).isEqualTo(bytes("v"));
         read[0] = 'y';
+        assertThat(storage.get(Keyspace.STATE, bytes("k"))).isEqualTo(bytes("v"));
+        byte[] multiKey = bytes("k");
+        List<byte[]> multiRead = storage.multiGet(Keyspace.STATE, List.of(multiKey));
+        multiKey[0] = 'x';
+        multiRead.get(0)[0] = 'y';
         assertThat(storage.get(Keyspace.STATE, bytes("k"))).isEqualTo(bytes("v"));
         try (RangeIterator range = storage.scan(Keyspace.STATE, new byte[0], null)) {
             Entry entry = range.next();
@@ -253,6 +290,8 @@ public abstract class LedgerStorageContract {
         openRange.next();
         storage.close();
         assertClosed(() -> storage.get(Keyspace.STATE, bytes("a")));
+        assertClosed(() -> storage.multiGet(Keyspace.STATE, List.of(bytes("a"))));
+        assertClosed(() -> storage.multiGet(Keyspace.STATE, List.of()));
         assertClosed(() -> storage.scan(Keyspace.STATE, new byte[0], null));
         assertClosed(() -> storage.write(new StorageBatch().put(Keyspace.STATE, bytes("c"), bytes("3"))));
         assertClosed(() -> storage.write(new StorageBatch()));

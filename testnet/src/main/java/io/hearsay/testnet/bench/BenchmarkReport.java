@@ -25,11 +25,15 @@ public final class BenchmarkReport {
                 + " quiet runs (\"quiet\": other processes took <= %.1f core meanwhile; \"others\": how much they took"
                 + " in the run shown)", result.config().repeat(), RepeatedRuns.QUIET_OTHER_CORES_MAX);
         out.append('\n');
-        line(out, "%-34s %10s %10s %8s %10s %8s %7s %6s", "run", "blocks/s", "tx/s", "MB/s", "valid tx", "seconds", "others",
+        line(out, "%-40s %10s %10s %8s %10s %8s %7s %6s", "run", "blocks/s", "tx/s", "MB/s", "valid tx", "seconds", "others",
                 "quiet");
         row(out, "(a) raw import, no validation", result.rawImportRuns());
-        row(out, "(b) commit, block-level checks", result.blockLevelRuns());
-        row(out, "(c) commit, full validation", result.fullRuns());
+        row(out, "(b) block-level checks, commit per block", result.blockLevelRuns());
+        row(out, "(b) block-level checks, commitAll", result.blockLevelBatchedRuns());
+        row(out, "(c) full validation, commit per block", result.fullRuns());
+        row(out, "(c) full validation, commitAll", result.fullBatchedRuns());
+        line(out, "commitAll / commit per block: (b) x%.2f, (c) x%.2f (measured in turn in this run)",
+                result.blockBatchedSpeedUp(), result.fullBatchedSpeedUp());
         out.append('\n');
         line(out, "ECDSA P-256 verify, one core   %,.0f /s (others: %.2f cores; quiet runs: %d/%d)",
                 result.verifiesPerSecond(), result.verifyRate().otherCores(), result.verifyRuns().quietRuns(),
@@ -38,14 +42,22 @@ public final class BenchmarkReport {
                 result.verifiesPerSecond(), machine.cores(), result.signaturesPerTransaction(),
                 result.fullBoundTransactionsPerSecond());
         out.append('\n');
+        line(out, "targets are judged on commitAll, the catch-up path; per block for comparison");
         line(out, "%-40s %12s %14s  %s", "target", "measured", "required", "met");
-        line(out, "%-40s %,12.0f %14s  %s", "(b) tx/s, durable commit per block", result.blockLevel().transactionsPerSecond(),
-                String.format(Locale.ROOT, ">= %,.0f", LedgerBenchmarkResult.BLOCK_LEVEL_TX_PER_SECOND_MIN),
-                yesNo(result.blockLevelRateMet()));
-        line(out, "%-40s %12.2f %14s  %s", "(b) / (a)", result.blockToRaw(),
-                String.format(Locale.ROOT, ">= %.2f", LedgerBenchmarkResult.BLOCK_TO_RAW_MIN), yesNo(result.blockToRawMet()));
-        line(out, "%-40s %12.2f %14s  %s", "(c) / bound", result.fullToBound(),
-                String.format(Locale.ROOT, ">= %.2f", LedgerBenchmarkResult.FULL_TO_BOUND_MIN), yesNo(result.fullToBoundMet()));
+        String rateMin = String.format(Locale.ROOT, ">= %,.0f", LedgerBenchmarkResult.BLOCK_LEVEL_TX_PER_SECOND_MIN);
+        String blockToRawMin = String.format(Locale.ROOT, ">= %.2f", LedgerBenchmarkResult.BLOCK_TO_RAW_MIN);
+        String fullToBoundMin = String.format(Locale.ROOT, ">= %.2f", LedgerBenchmarkResult.FULL_TO_BOUND_MIN);
+        line(out, "%-40s %,12.0f %14s  %s", "(b) tx/s, durable write per block", result.blockLevelBatched().transactionsPerSecond(),
+                rateMin, yesNo(result.blockLevelRateMet()));
+        line(out, "%-40s %12.2f %14s  %s", "(b) / (a)", result.blockBatchedToRaw(), blockToRawMin, yesNo(result.blockToRawMet()));
+        line(out, "%-40s %12.2f %14s  %s", "(c) / bound", result.fullBatchedToBound(), fullToBoundMin,
+                yesNo(result.fullToBoundMet()));
+        line(out, "%-40s %,12.0f %14s  %s", "  per block: (b) tx/s", result.blockLevel().transactionsPerSecond(), rateMin,
+                yesNo(result.blockLevelRatePerBlockMet()));
+        line(out, "%-40s %12.2f %14s  %s", "  per block: (b) / (a)", result.blockToRaw(), blockToRawMin,
+                yesNo(result.blockToRawPerBlockMet()));
+        line(out, "%-40s %12.2f %14s  %s", "  per block: (c) / bound", result.fullToBound(), fullToBoundMin,
+                yesNo(result.fullToBoundPerBlockMet()));
         memory(out, result);
         if (!result.allValid()) {
             line(out, "WARNING: not every transaction was VALID; the chain was built so that all would be: report this");
@@ -77,24 +89,35 @@ public final class BenchmarkReport {
                         .field("repeat", result.config().repeat()))
                 .field("rawImport", throughput(result.rawImportRuns()))
                 .field("commitBlockLevel", throughput(result.blockLevelRuns()))
+                .field("commitAllBlockLevel", throughput(result.blockLevelBatchedRuns()))
                 .field("commitFull", throughput(result.fullRuns()))
+                .field("commitAllFull", throughput(result.fullBatchedRuns()))
                 .field("verifyPerSecondOneCore", result.verifiesPerSecond())
                 .field("verifyOtherCores", result.verifyRate().otherCores())
                 .field("verifyQuietRuns", result.verifyRuns().quietRuns())
                 .field("fullBoundTxPerSecond", result.fullBoundTransactionsPerSecond())
                 .field("ratios", new Json()
                         .field("blockLevelToRaw", result.blockToRaw())
-                        .field("fullToBound", result.fullToBound()))
+                        .field("fullToBound", result.fullToBound())
+                        .field("commitAllBlockLevelToRaw", result.blockBatchedToRaw())
+                        .field("commitAllFullToBound", result.fullBatchedToBound())
+                        .field("commitAllToPerBlockBlockLevel", result.blockBatchedSpeedUp())
+                        .field("commitAllToPerBlockFull", result.fullBatchedSpeedUp()))
                 .field("memory", new Json()
                         .field("ledgers", memory.ledgers())
                         .field("rssBeforeMiB", memory.measured() ? memory.rssBeforeBytes() / MIB : Double.NaN)
                         .field("rssAfterMiB", memory.measured() ? memory.rssAfterBytes() / MIB : Double.NaN)
                         .field("deltaMiB", memory.measured() ? memory.deltaBytes() / MIB : Double.NaN))
                 .field("targets", new Json()
+                        .field("judgedOn", "commitAll")
                         .field("blockLevelTxPerSecond", result.blockLevelRateMet())
                         .field("blockLevelToRaw", result.blockToRawMet())
                         .field("fullToBound", result.fullToBoundMet())
                         .field("memoryTotal", result.memoryMet()))
+                .field("targetsPerBlock", new Json()
+                        .field("blockLevelTxPerSecond", result.blockLevelRatePerBlockMet())
+                        .field("blockLevelToRaw", result.blockToRawPerBlockMet())
+                        .field("fullToBound", result.fullToBoundPerBlockMet()))
                 .field("allValid", result.allValid())
                 .toString();
     }
@@ -114,7 +137,7 @@ public final class BenchmarkReport {
 
     private static void row(StringBuilder out, String name, RepeatedRuns<Throughput> runs) {
         Throughput run = runs.representative();
-        line(out, "%-34s %10.1f %10.0f %8.2f %10s %8.2f %7.2f %6s", name, run.blocksPerSecond(), run.transactionsPerSecond(),
+        line(out, "%-40s %10.1f %10.0f %8.2f %10s %8.2f %7.2f %6s", name, run.blocksPerSecond(), run.transactionsPerSecond(),
                 run.megabytesPerSecond(), run.validTransactions() == Throughput.NOT_VALIDATED ? "-"
                         : Long.toString(run.validTransactions()), run.seconds(), run.otherCores(),
                 runs.quietRuns() + "/" + runs.runs());

@@ -4,13 +4,22 @@ package io.hearsay.testnet.bench;
  * The ledger benchmark's figures, the bound and ratios derived from them, and the foundation issue's
  * targets they are judged against.
  *
+ * <p>Which path a target is judged on: (b) is "the path a catch-up takes when blocks come from a verified
+ * chain", which is {@code Ledger.commitAll}; (c) is judged on {@code commitAll} too (a backlog of blocks to
+ * validate in full, e.g. a catch-up from untrusted peers) and also reported, and checked, per block.
+ *
  * @param meanBlockBytes mean serialised size of a timed block
  * @param generatedValidTransactions VALID transactions when the chain was generated (all, by construction)
+ * @param blockLevelRuns (b) with {@code Ledger.commit} per block
+ * @param blockLevelBatchedRuns (b) with one {@code Ledger.commitAll} over the chain
+ * @param fullRuns (c) with {@code Ledger.commit} per block
+ * @param fullBatchedRuns (c) with one {@code Ledger.commitAll} over the chain
  * @param verifyRuns single-core ECDSA P-256 verifications per second
  */
 public record LedgerBenchmarkResult(Machine machine, LedgerBenchmark.Config config, double meanBlockBytes,
         long generatedValidTransactions, RepeatedRuns<Throughput> rawImportRuns, RepeatedRuns<Throughput> blockLevelRuns,
-        RepeatedRuns<Throughput> fullRuns, RepeatedRuns<SignatureRate.Rate> verifyRuns, LedgerMemory.Result memory) {
+        RepeatedRuns<Throughput> blockLevelBatchedRuns, RepeatedRuns<Throughput> fullRuns,
+        RepeatedRuns<Throughput> fullBatchedRuns, RepeatedRuns<SignatureRate.Rate> verifyRuns, LedgerMemory.Result memory) {
 
     /** (b) must commit at least this many transactions per second with a durable write per block. */
     static final double BLOCK_LEVEL_TX_PER_SECOND_MIN = 20_000;
@@ -36,8 +45,16 @@ public record LedgerBenchmarkResult(Machine machine, LedgerBenchmark.Config conf
         return blockLevelRuns.representative();
     }
 
+    Throughput blockLevelBatched() {
+        return blockLevelBatchedRuns.representative();
+    }
+
     Throughput full() {
         return fullRuns.representative();
+    }
+
+    Throughput fullBatched() {
+        return fullBatchedRuns.representative();
     }
 
     SignatureRate.Rate verifyRate() {
@@ -57,19 +74,48 @@ public record LedgerBenchmarkResult(Machine machine, LedgerBenchmark.Config conf
         return blockLevel().transactionsPerSecond() / rawImport().transactionsPerSecond();
     }
 
+    double blockBatchedToRaw() {
+        return blockLevelBatched().transactionsPerSecond() / rawImport().transactionsPerSecond();
+    }
+
     double fullToBound() {
         return full().transactionsPerSecond() / fullBoundTransactionsPerSecond();
     }
 
+    double fullBatchedToBound() {
+        return fullBatched().transactionsPerSecond() / fullBoundTransactionsPerSecond();
+    }
+
+    /** How much faster commitAll is than commit per block at block level, both measured in this run. */
+    double blockBatchedSpeedUp() {
+        return blockLevelBatched().transactionsPerSecond() / blockLevel().transactionsPerSecond();
+    }
+
+    double fullBatchedSpeedUp() {
+        return fullBatched().transactionsPerSecond() / full().transactionsPerSecond();
+    }
+
     boolean blockLevelRateMet() {
-        return blockLevel().transactionsPerSecond() >= BLOCK_LEVEL_TX_PER_SECOND_MIN;
+        return blockLevelBatched().transactionsPerSecond() >= BLOCK_LEVEL_TX_PER_SECOND_MIN;
     }
 
     boolean blockToRawMet() {
-        return blockToRaw() >= BLOCK_TO_RAW_MIN;
+        return blockBatchedToRaw() >= BLOCK_TO_RAW_MIN;
     }
 
     boolean fullToBoundMet() {
+        return fullBatchedToBound() >= FULL_TO_BOUND_MIN;
+    }
+
+    boolean blockLevelRatePerBlockMet() {
+        return blockLevel().transactionsPerSecond() >= BLOCK_LEVEL_TX_PER_SECOND_MIN;
+    }
+
+    boolean blockToRawPerBlockMet() {
+        return blockToRaw() >= BLOCK_TO_RAW_MIN;
+    }
+
+    boolean fullToBoundPerBlockMet() {
         return fullToBound() >= FULL_TO_BOUND_MIN;
     }
 
@@ -86,6 +132,7 @@ public record LedgerBenchmarkResult(Machine machine, LedgerBenchmark.Config conf
     boolean allValid() {
         long expected = (long) config.blocks() * config.transactionsPerBlock();
         return generatedValidTransactions == expected && blockLevel().validTransactions() == expected
-                && full().validTransactions() == expected;
+                && blockLevelBatched().validTransactions() == expected && full().validTransactions() == expected
+                && fullBatched().validTransactions() == expected;
     }
 }

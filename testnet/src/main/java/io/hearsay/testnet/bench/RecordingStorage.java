@@ -32,6 +32,11 @@ final class RecordingStorage implements LedgerStorage {
     }
 
     @Override
+    public List<byte[]> multiGet(Keyspace keyspace, List<byte[]> keys) {
+        return delegate.multiGet(keyspace, keys);
+    }
+
+    @Override
     public RangeIterator scan(Keyspace keyspace, byte[] fromInclusive, byte[] toExclusive) {
         return delegate.scan(keyspace, fromInclusive, toExclusive);
     }

@@ -57,6 +57,20 @@ class BenchLedgerCommandTest {
     }
 
     @Test
+    void reportsTheBatchedCatchUpPathBesideThePerBlockOne() {
+        for (String runName : new String[] {"commitAllBlockLevel", "commitAllFull"}) {
+            assertThat(object(runName)).containsKeys("blocksPerSecond", "txPerSecond", "mbPerSecond", "seconds", "otherCores",
+                    "runs", "quietRuns");
+            assertThat((Double) object(runName).get("txPerSecond")).as(runName).isPositive();
+            assertThat(object(runName)).containsEntry("validTx", 50.0);
+        }
+        assertThat(object("ratios")).containsKeys("commitAllBlockLevelToRaw", "commitAllFullToBound",
+                "commitAllToPerBlockBlockLevel", "commitAllToPerBlockFull");
+        assertThat(object("targets")).containsEntry("judgedOn", "commitAll");
+        assertThat(object("targetsPerBlock")).containsKeys("blockLevelTxPerSecond", "blockLevelToRaw", "fullToBound");
+    }
+
+    @Test
     void reportsBoundRatiosMemoryAndTargets() {
         assertThat((Double) json.get("verifyPerSecondOneCore")).isPositive();
         assertThat((Double) json.get("fullBoundTxPerSecond")).isPositive();

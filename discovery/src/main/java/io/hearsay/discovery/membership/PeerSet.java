@@ -61,6 +61,19 @@ public abstract class PeerSet {
         int picks = Math.min(count, size);
         List<PkiId> result = new ArrayList<>(picks);
         if (picks * 4 <= size) {
+            if (picks <= SMALL_SAMPLE_MAX) {
+                // The same draws as below, remembered in a few ints rather than a set of boxed ones.
+                int[] chosen = new int[picks];
+                int taken = 0;
+                while (taken < picks) {
+                    int index = random.nextInt(size);
+                    if (!containsIndex(chosen, taken, index)) {
+                        chosen[taken++] = index;
+                        result.add(pool.get(index));
+                    }
+                }
+                return result;
+            }
             Set<Integer> chosen = new HashSet<>();
             while (result.size() < picks) {
                 int index = random.nextInt(size);
@@ -84,7 +97,21 @@ public abstract class PeerSet {
         return result;
     }
 
+    /** Samples up to this size track their picks in an array, searched linearly. */
+    private static final int SMALL_SAMPLE_MAX = 16;
+
+    private static boolean containsIndex(int[] values, int count, int value) {
+        for (int i = 0; i < count; i++) {
+            if (values[i] == value) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static final class Sorted extends PeerSet {
+        private static final int IDENTITY_SCAN_MAX = 64;
+
         private final PkiId[] members;
 
         Sorted(PkiId[] members) {
@@ -103,10 +130,19 @@ public abstract class PeerSet {
 
         @Override
         public boolean contains(PkiId peer) {
-            return Arrays.binarySearch(members, peer) >= 0;
+            return indexOf(peer) >= 0;
         }
 
         int indexOf(PkiId peer) {
+            // A neighbourhood is small and callers usually hold the very object the set was built from: one
+            // scan of a short array finds it without comparing PKI-ID bytes. Otherwise, binary search.
+            if (members.length <= IDENTITY_SCAN_MAX) {
+                for (int i = 0; i < members.length; i++) {
+                    if (members[i] == peer) {
+                        return i;
+                    }
+                }
+            }
             return Arrays.binarySearch(members, peer);
         }
     }
@@ -145,7 +181,7 @@ public abstract class PeerSet {
 
         @Override
         public boolean contains(PkiId peer) {
-            return !peer.equals(excluded) && base.contains(peer);
+            return peer != excluded && !peer.equals(excluded) && base.contains(peer);
         }
     }
 }

@@ -2,23 +2,24 @@ package io.hearsay.gossip.auth;
 
 import com.google.protobuf.ByteString;
 import io.hearsay.gossip.block.BlockMessage;
+import io.hearsay.gossip.block.HeaderHashes;
 import io.hearsay.gossip.item.ItemDigest;
 import io.hearsay.gossip.item.ItemMessage;
 import io.hearsay.gossip.item.VersionedItem;
-import io.hearsay.ledger.block.BlockHashing;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.function.BiConsumer;
 import org.hyperledger.fabric.protos.common.Block;
 
-/** The signed content of each protocol's messages: a type tag, then every field the receiver acts on. */
+/**
+ * The signed content of each protocol's messages: a type tag, then every field the receiver acts on. Numbers
+ * are big-endian and strings modified UTF-8 with a two-byte length, as {@link java.io.DataOutputStream} writes
+ * them (the format signatures were first made over), written with a {@link ContentWriter}.
+ */
 public final class Codecs {
     private Codecs() {}
 
     /** Blocks are represented by their header hash: the data hash binds the body, the orderer the header. */
-    public static final MessageCodec<BlockMessage> BLOCKS = message -> write(out -> {
+    public static final MessageCodec<BlockMessage> BLOCKS = codec((message, out) -> {
         if (message instanceof BlockMessage.Push push) {
             out.writeByte(1);
             out.writeBoolean(push.forward());
@@ -55,7 +56,7 @@ public final class Codecs {
         }
     });
 
-    public static final MessageCodec<ItemMessage> ITEMS = message -> write(out -> {
+    public static final MessageCodec<ItemMessage> ITEMS = codec((message, out) -> {
         if (message instanceof ItemMessage.Push push) {
             out.writeByte(1);
             out.writeBoolean(push.pull());
@@ -78,43 +79,46 @@ public final class Codecs {
         }
     });
 
-    private interface Writer {
-        void write(DataOutputStream out) throws IOException;
+    /** A codec from its in-place writer; {@code signedContent} writes into a fresh buffer. */
+    private static <M> MessageCodec<M> codec(BiConsumer<M, ContentWriter> writer) {
+        return new MessageCodec<>() {
+            @Override
+            public byte[] signedContent(M message) {
+                ContentWriter out = new ContentWriter(64);
+                writer.accept(message, out);
+                return out.toByteArray();
+            }
+
+            @Override
+            public void writeSignedContent(M message, ContentWriter out) {
+                writer.accept(message, out);
+            }
+        };
     }
 
-    private static byte[] write(Writer writer) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            writer.write(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing to memory cannot fail", e);
-        }
-        return bytes.toByteArray();
-    }
-
-    private static void writeBlockId(DataOutputStream out, Block block) throws IOException {
+    private static void writeBlockId(ContentWriter out, Block block) {
         out.writeLong(block.getHeader().getNumber());
-        out.write(BlockHashing.headerHash(block.getHeader()));
+        out.write(HeaderHashes.of(block));
     }
 
-    private static void writeBytes(DataOutputStream out, ByteString bytes) throws IOException {
+    private static void writeBytes(ContentWriter out, ByteString bytes) {
         out.writeInt(bytes.size());
-        bytes.writeTo(out);
+        out.write(bytes);
     }
 
-    private static void writeItems(DataOutputStream out, List<VersionedItem> items) throws IOException {
+    private static void writeItems(ContentWriter out, List<VersionedItem> items) {
         out.writeInt(items.size());
         for (VersionedItem item : items) {
-            out.writeUTF(item.key());
+            out.writeUtf(item.key());
             out.writeLong(item.version());
             writeBytes(out, item.value());
         }
     }
 
-    private static void writeDigests(DataOutputStream out, List<ItemDigest> digests) throws IOException {
+    private static void writeDigests(ContentWriter out, List<ItemDigest> digests) {
         out.writeInt(digests.size());
         for (ItemDigest digest : digests) {
-            out.writeUTF(digest.key());
+            out.writeUtf(digest.key());
             out.writeLong(digest.version());
         }
     }

@@ -1,7 +1,9 @@
 package io.hearsay.gossip.auth;
 
 import io.hearsay.identity.PkiId;
-import java.nio.ByteBuffer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Map;
 
 /**
@@ -11,6 +13,10 @@ import java.util.Map;
  * cryptographically strong, and never used outside simulation.
  */
 public final class KeyedHashAuthenticator implements MessageAuthenticator {
+    private static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    /** The signature is the MAC as 8 big-endian bytes. */
+    private static final VarHandle SIGNATURE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
     private final long ownSecret;
     private final Map<PkiId, Long> secrets;
 
@@ -26,26 +32,53 @@ public final class KeyedHashAuthenticator implements MessageAuthenticator {
 
     @Override
     public byte[] sign(byte[] content) {
-        return ByteBuffer.allocate(8).putLong(mac(ownSecret, content)).array();
+        return sign(content, content.length);
+    }
+
+    @Override
+    public byte[] sign(byte[] content, int length) {
+        byte[] signature = new byte[8];
+        SIGNATURE.set(signature, 0, mac(ownSecret, content, length));
+        return signature;
     }
 
     @Override
     public void verify(PkiId signer, byte[] content, byte[] signature) throws AuthenticationException {
+        verify(signer, content, content.length, signature);
+    }
+
+    @Override
+    public void verify(PkiId signer, byte[] content, int length, byte[] signature) throws AuthenticationException {
         Long secret = secrets.get(signer);
         if (secret == null) {
             throw new AuthenticationException("signer " + signer + " is unknown");
         }
-        if (signature.length != 8 || ByteBuffer.wrap(signature).getLong() != mac(secret, content)) {
+        if (signature.length != 8 || (long) SIGNATURE.get(signature, 0) != mac(secret, content, length)) {
             throw new AuthenticationException("signature of " + signer + " does not match the content");
         }
     }
 
-    /** FNV-1a over the content, seeded with the secret, then a final avalanche (SplitMix64's). */
-    static long mac(long secret, byte[] content) {
+    /**
+     * A multiply-rotate hash over the content's 8-byte little-endian words (the tail zero-padded), seeded with
+     * the secret and closed with the length and SplitMix64's avalanche. Only the first {@code length} bytes
+     * of {@code content} count. Word-wise, so a typical 80-byte content
+     * costs ten multiplications rather than eighty; the rotation carries each word's high bits into the next
+     * multiplication, so a change anywhere reaches every bit of the result.
+     */
+    static long mac(long secret, byte[] content, int length) {
         long hash = 0xcbf29ce484222325L ^ secret;
-        for (byte b : content) {
-            hash = (hash ^ (b & 0xff)) * 0x100000001b3L;
+        int i = 0;
+        for (; i + 8 <= length; i += 8) {
+            hash = Long.rotateLeft((hash ^ (long) WORDS.get(content, i)) * 0x9e3779b97f4a7c15L, 31);
         }
+        if (i < length) {
+            long tail = 0;
+            for (int shift = 0; i < length; i++, shift += 8) {
+                tail |= (content[i] & 0xffL) << shift;
+            }
+            hash = Long.rotateLeft((hash ^ tail) * 0x9e3779b97f4a7c15L, 31);
+        }
+        hash ^= length;
         hash ^= secret * 0x9e3779b97f4a7c15L;
         hash = (hash ^ (hash >>> 30)) * 0xbf58476d1ce4e5b9L;
         hash = (hash ^ (hash >>> 27)) * 0x94d049bb133111ebL;

@@ -9,4 +9,13 @@ package io.hearsay.gossip.auth;
 @FunctionalInterface
 public interface MessageCodec<M> {
     byte[] signedContent(M message);
+
+    /**
+     * Appends exactly the bytes of {@link #signedContent} to {@code out}. The channel builds signer, sequence
+     * and content in one reused buffer with it; a codec that can write in place overrides it to skip the
+     * intermediate array.
+     */
+    default void writeSignedContent(M message, ContentWriter out) {
+        out.write(signedContent(message));
+    }
 }

@@ -10,7 +10,6 @@ import io.hearsay.gossip.block.GossipCounters.Counter;
 import io.hearsay.gossip.block.SeenBlocks.BlockId;
 import io.hearsay.identity.PkiId;
 import io.hearsay.ledger.BlockRejectedException;
-import io.hearsay.ledger.block.BlockHashing;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NavigableMap;
@@ -212,7 +211,7 @@ public final class BlockGossip {
 
     private void onRequest(PkiId from, BlockMessage.Request request) {
         Block block = ledger.block(request.number()).orElse(null);
-        if (block == null || !ByteString.copyFrom(BlockHashing.headerHash(block.getHeader())).equals(request.headerHash())) {
+        if (block == null || !HeaderHashes.of(block).equals(request.headerHash())) {
             counters.increment(Counter.UNKNOWN_BLOCK_REQUESTS);
             listener.onDropped(from, "request for block " + request.number() + ", which this peer does not have");
             return;
@@ -350,7 +349,7 @@ public final class BlockGossip {
     }
 
     private static ByteString headerHash(Block block) {
-        return ByteString.copyFrom(BlockHashing.headerHash(block.getHeader()));
+        return HeaderHashes.of(block);
     }
 
     public GossipCounters counters() {

@@ -8,7 +8,6 @@ import io.hearsay.gossip.block.GossipCounters.Counter;
 import io.hearsay.identity.PkiId;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 
@@ -45,7 +44,7 @@ final class RangeRepair {
     private final GossipCounters counters;
     private final BlockGossipListener listener;
     private final Blocks blocks;
-    private final NavigableMap<PkiId, Long> claimedHeights = new TreeMap<>();
+    private final PeerHeights claimedHeights = new PeerHeights();
     private final NavigableMap<PkiId, Long> penalisedUntilMillis = new TreeMap<>();
     private final NavigableMap<Long, Inflight> inflight = new TreeMap<>();
     private long nextRequestId = 1;
@@ -65,18 +64,18 @@ final class RangeRepair {
         if (!neighbours.contains(peer)) {
             return;
         }
-        claimedHeights.merge(peer, height, Math::max);
+        claimedHeights.raise(peer, height);
         if (claimedHeights.size() > neighbours.size()) {
             // Only former neighbours can make the map larger than the current neighbourhood: prune them.
-            claimedHeights.keySet().removeIf(known -> !neighbours.contains(known));
+            claimedHeights.retainAll(neighbours);
         }
     }
 
     long highestClaim() {
         long highest = 0;
-        for (Map.Entry<PkiId, Long> claim : claimedHeights.entrySet()) {
-            if (!isPenalised(claim.getKey())) {
-                highest = Math.max(highest, claim.getValue());
+        for (int i = 0; i < claimedHeights.size(); i++) {
+            if (!isPenalised(claimedHeights.peer(i))) {
+                highest = Math.max(highest, claimedHeights.height(i));
             }
         }
         return highest;
@@ -94,7 +93,7 @@ final class RangeRepair {
             if (source == null) {
                 return;
             }
-            long to = Math.min(Math.min(from + config.repairBatchBlocks(), ceiling), claimedHeights.get(source));
+            long to = Math.min(Math.min(from + config.repairBatchBlocks(), ceiling), claimedHeights.get(source, 0));
             for (long n = from + 1; n < to; n++) {
                 if (blocks.isBuffered(n) || isRequested(n)) {
                     to = n;
@@ -132,7 +131,7 @@ final class RangeRepair {
             }
             expected++;
         }
-        long claimed = claimedHeights.getOrDefault(from, 0L);
+        long claimed = claimedHeights.get(from, 0L);
         if (expected < request.toExclusive() && claimed > expected) {
             counters.increment(Counter.SHORT_RANGE_RESPONSES);
             penalise(from, "claimed height " + claimed + " but served only up to " + expected);
@@ -191,12 +190,17 @@ final class RangeRepair {
     private PkiId leastLoadedSource(long number) {
         List<PkiId> best = new ArrayList<>();
         int bestLoad = Integer.MAX_VALUE;
-        for (Map.Entry<PkiId, Long> claim : claimedHeights.entrySet()) {
-            PkiId peer = claim.getKey();
-            if (claim.getValue() <= number || isPenalised(peer)) {
+        for (int i = 0; i < claimedHeights.size(); i++) {
+            PkiId peer = claimedHeights.peer(i);
+            if (claimedHeights.height(i) <= number || isPenalised(peer)) {
                 continue;
             }
-            int load = (int) inflight.values().stream().filter(r -> r.peer().equals(peer)).count();
+            int load = 0;
+            for (Inflight request : inflight.values()) {
+                if (request.peer().equals(peer)) {
+                    load++;
+                }
+            }
             if (load < bestLoad) {
                 best.clear();
                 bestLoad = load;

@@ -68,8 +68,9 @@ public final class BlockSimulation {
     private final SimulatedNetwork<SignedMessage<BlockMessage>> network;
     private final BlockSource orderer;
     private final List<PkiId> ids = new ArrayList<>();
-    private final List<NavigableSet<PkiId>> neighbours = new ArrayList<>();
     private final List<PeerSet> peerSets = new ArrayList<>();
+    /** One instance for every peer's channel: a record per peer would cost 100,000 copies of four numbers. */
+    private final IntegrityConfig integrity = IntegrityConfig.defaults();
     private final Map<PkiId, String> directory = new HashMap<>();
     private final BlockLedger[] chains;
     private final BlockGossip[] gossip;
@@ -103,10 +104,14 @@ public final class BlockSimulation {
             PkiId id = PkiId.fromBytes(ByteBuffer.allocate(PkiId.LENGTH_BYTES).putInt(i).array());
             ids.add(id);
             directory.put(id, "Org1MSP");
-            neighbours.add(new TreeSet<>());
         }
-        buildRandomGraph(random.fork());
-        neighbours.forEach(set -> peerSets.add(PeerSet.of(set)));
+        for (int[] adjacent : buildRandomGraph(random.fork())) {
+            List<PkiId> members = new ArrayList<>(adjacent.length);
+            for (int neighbour : adjacent) {
+                members.add(ids.get(neighbour));
+            }
+            peerSets.add(PeerSet.of(members));
+        }
         chains = new BlockLedger[n];
         gossip = new BlockGossip[n];
         @SuppressWarnings("unchecked")
@@ -124,36 +129,66 @@ public final class BlockSimulation {
         liveAtTop = n;
         for (int i = 0; i < n; i++) {
             chains[i] = ledgers == null ? new SimulatedChain((SimulatedOrderer) orderer) : ledgers.apply(i);
-            int peer = i;
             authenticators[i] = scenario.authenticators() == null
                     ? new KeyedHashAuthenticator(ids.get(i), secrets) : scenario.authenticators().of(i, ids.get(i));
-            network.add(ids.get(i), (from, message) -> channels[peer].onMessage(from, message));
+            network.add(ids.get(i), null);
             gossip[i] = newGossip(i);
         }
     }
 
-    /** Each peer links to random others until it has about {@code degree} neighbours; links are symmetric. */
-    private void buildRandomGraph(RandomSource graphRandom) {
+    /**
+     * Each peer links to random others until it has about {@code degree} neighbours; links are symmetric.
+     * Returns each peer's neighbours by index (unordered; {@link PeerSet#of} sorts them). Peer indexes stand in
+     * for PKI-IDs while the graph is built, one to one, so the sets and the draws are those of a set of PKI-IDs,
+     * without 100,000 tree sets kept for the whole run.
+     */
+    private int[][] buildRandomGraph(RandomSource graphRandom) {
         int n = scenario.peers();
         int degree = scenario.degree();
+        int[][] adjacent = new int[n][];
+        int[] counts = new int[n];
+        for (int i = 0; i < n; i++) {
+            adjacent[i] = new int[Math.max(4, degree + 2)];
+        }
         for (int i = 0; i < n; i++) {
             // A ring first, so the graph is connected whatever the random links.
-            link(i, (i + 1) % n);
+            link(adjacent, counts, i, (i + 1) % n);
         }
         for (int i = 0; i < n; i++) {
             int attempts = 0;
-            while (neighbours.get(i).size() < degree && attempts++ < 4 * degree) {
+            while (counts[i] < degree && attempts++ < 4 * degree) {
                 int j = graphRandom.nextInt(n);
                 if (j != i) {
-                    link(i, j);
+                    link(adjacent, counts, i, j);
                 }
             }
         }
+        for (int i = 0; i < n; i++) {
+            adjacent[i] = Arrays.copyOf(adjacent[i], counts[i]);
+        }
+        return adjacent;
     }
 
-    private void link(int a, int b) {
-        neighbours.get(a).add(ids.get(b));
-        neighbours.get(b).add(ids.get(a));
+    private static void link(int[][] adjacent, int[] counts, int a, int b) {
+        addOnce(adjacent, counts, a, b);
+        addOnce(adjacent, counts, b, a);
+    }
+
+    /** Adds {@code neighbour} to {@code peer}'s list unless it is there: a set of a few ints. */
+    private static void addOnce(int[][] adjacent, int[] counts, int peer, int neighbour) {
+        int[] list = adjacent[peer];
+        int count = counts[peer];
+        for (int k = 0; k < count; k++) {
+            if (list[k] == neighbour) {
+                return;
+            }
+        }
+        if (count == list.length) {
+            list = Arrays.copyOf(list, count * 2);
+            adjacent[peer] = list;
+        }
+        list[count] = neighbour;
+        counts[peer] = count + 1;
     }
 
     /** A peer's gossip behind its authenticated channel; a restart makes both afresh, as a process restart would. */
@@ -161,9 +196,10 @@ public final class BlockSimulation {
         StaticMembership membership = new StaticMembership(ids.get(peer), peerSets.get(peer), directory);
         PeerRuntime runtime = new PeerRuntime(loop, loop, random.fork());
         channels[peer] = new AuthenticatedChannel<>(ids.get(peer), authenticators[peer], Codecs.BLOCKS, membership, loop,
-                IntegrityConfig.defaults(), network.transportOf(ids.get(peer)),
+                integrity, network.transportOf(ids.get(peer)),
                 (from, message) -> gossip[peer].onMessage(from, message),
                 (from, reason) -> { }, loop.nowMicros());
+        network.setHandler(ids.get(peer), channels[peer]);
         return new BlockGossip(scenario.config(), chains[peer], membership, runtime, channels[peer].transport(),
                 new BlockGossipListener() {
                     @Override
@@ -281,8 +317,9 @@ public final class BlockSimulation {
         return ids.indexOf(peer);
     }
 
+    /** {@code peer}'s neighbours in PKI-ID order (a copy). */
     public NavigableSet<PkiId> neighboursOf(int peer) {
-        return neighbours.get(peer);
+        return new TreeSet<>(peerSets.get(peer).toList());
     }
 
     private Result result(boolean converged) {

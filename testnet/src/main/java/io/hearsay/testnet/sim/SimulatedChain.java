@@ -2,6 +2,7 @@ package io.hearsay.testnet.sim;
 
 import com.google.protobuf.ByteString;
 import io.hearsay.gossip.block.BlockLedger;
+import io.hearsay.gossip.block.HeaderHashes;
 import io.hearsay.ledger.BlockRejectedException;
 import io.hearsay.ledger.BlockRejectedException.Reason;
 import io.hearsay.ledger.block.BlockHashing;
@@ -19,13 +20,13 @@ import org.hyperledger.fabric.protos.common.Block;
 public final class SimulatedChain implements BlockLedger {
     private final SimulatedOrderer orderer;
     private final List<Block> blocks = new ArrayList<>();
-    private byte[] headHash;
+    private ByteString headHash;
 
     public SimulatedChain(SimulatedOrderer orderer) {
         this.orderer = orderer;
         Block genesis = orderer.genesis();
         blocks.add(genesis);
-        headHash = BlockHashing.headerHash(genesis.getHeader());
+        headHash = HeaderHashes.of(genesis);
     }
 
     @Override
@@ -35,7 +36,7 @@ public final class SimulatedChain implements BlockLedger {
 
     @Override
     public byte[] headHash() {
-        return headHash.clone();
+        return headHash.toByteArray();
     }
 
     @Override
@@ -49,7 +50,7 @@ public final class SimulatedChain implements BlockLedger {
         if (number != blocks.size()) {
             throw new BlockRejectedException(Reason.WRONG_NUMBER, number, "expected block " + blocks.size());
         }
-        if (!Arrays.equals(block.getHeader().getPreviousHash().toByteArray(), headHash)) {
+        if (!block.getHeader().getPreviousHash().equals(headHash)) {
             throw new BlockRejectedException(Reason.WRONG_PREVIOUS_HASH, number, "previous hash does not match the head");
         }
         // The orderer's own immutable object needs no re-hashing (100,000 peers × 1 MiB would dominate the
@@ -59,8 +60,8 @@ public final class SimulatedChain implements BlockLedger {
                 && !Arrays.equals(block.getHeader().getDataHash().toByteArray(), BlockHashing.dataHash(block.getData()))) {
             throw new BlockRejectedException(Reason.WRONG_DATA_HASH, number, "data hash does not match the data");
         }
-        byte[] hash = BlockHashing.headerHash(block.getHeader());
-        if (!orderer.isGenuine(ByteString.copyFrom(hash))) {
+        ByteString hash = HeaderHashes.of(block);
+        if (!orderer.isGenuine(hash)) {
             throw new BlockRejectedException(Reason.BAD_ORDERER_SIGNATURE, number, "not a block the orderer cut");
         }
         blocks.add(block);

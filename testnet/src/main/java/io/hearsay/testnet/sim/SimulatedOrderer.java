@@ -1,6 +1,7 @@
 package io.hearsay.testnet.sim;
 
 import com.google.protobuf.ByteString;
+import io.hearsay.gossip.block.HeaderHashes;
 import io.hearsay.ledger.block.BlockHashing;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -36,14 +37,14 @@ public final class SimulatedOrderer implements BlockSource {
         }
         BlockData data = BlockData.newBuilder().addData(ByteString.copyFrom(payload)).build();
         ByteString previous = number == 0 ? ByteString.EMPTY
-                : ByteString.copyFrom(BlockHashing.headerHash(blocks.get((int) number - 1).getHeader()));
+                : HeaderHashes.of(blocks.get((int) number - 1));
         Block block = Block.newBuilder()
                 .setHeader(BlockHeader.newBuilder().setNumber(number).setPreviousHash(previous)
                         .setDataHash(ByteString.copyFrom(BlockHashing.dataHash(data))))
                 .setData(data)
                 .build();
         blocks.add(block);
-        genuineHeaders.add(ByteString.copyFrom(BlockHashing.headerHash(block.getHeader())));
+        genuineHeaders.add(HeaderHashes.of(block));
         return block;
     }
 

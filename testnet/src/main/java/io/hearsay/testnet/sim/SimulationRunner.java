@@ -1,6 +1,9 @@
 package io.hearsay.testnet.sim;
 
 import io.hearsay.gossip.block.BlockGossipConfig;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -40,25 +43,81 @@ public final class SimulationRunner {
     public record Options(int peers, Mode mode, int fanout, int k, double loss, long seed, int runs, int blocks,
             int blockBytes, int degree, long blockIntervalMillis) {}
 
-    /** The aggregate over runs; field names follow the JSON the command prints. */
+    /**
+     * The aggregate over runs; field names follow the JSON the command prints. {@code wallSeconds} is the
+     * whole call; {@code setupSeconds} (building peers, graph and network) and {@code runSeconds} (the event
+     * loop) are its parts summed over runs, so event rates can be given with and without setup;
+     * {@code runCpuSeconds} is the CPU time the simulating thread spent in the runs (GC threads not counted),
+     * steadier than wall time on a shared machine.
+     */
     public record Summary(Options options, double roundsMean, double roundsMax, double residueMean,
             double messagesPerPeerMean, double tAveMean, double tLastMean, double copiesPerPeerMean,
             double bytesPerPeerMean, double virtualMsToAllP50, double virtualMsToAllP99, long events,
-            double wallSeconds, long traceHash) {
+            double wallSeconds, double setupSeconds, double runSeconds, double runCpuSeconds, long traceHash) {
+        /** Events per wall second of the whole call, setup included. */
         public double eventsPerSecond() {
             return wallSeconds > 0 ? events / wallSeconds : Double.NaN;
+        }
+
+        /** Events per wall second of the event loop alone: the simulator's speed. */
+        public double runEventsPerSecond() {
+            return runSeconds > 0 ? events / runSeconds : Double.NaN;
+        }
+    }
+
+    /**
+     * Told after each run while its simulation is still reachable, so the simulator benchmark can measure the
+     * heap a live simulation holds. Wall-clock figures only; nothing here feeds back into a run.
+     */
+    @FunctionalInterface
+    public interface RunObserver {
+        RunObserver NONE = (run, setupNanos, runNanos, events) -> { };
+
+        void afterRun(int run, long setupNanos, long runNanos, long events);
+    }
+
+    /** Wall and thread CPU time of one run's setup and event loop. */
+    private static final class Stopwatch {
+        private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+        long setupStart;
+        long runStart;
+        long runEnd;
+        long runCpuStart;
+        long runCpuEnd;
+
+        void setupStarts() {
+            setupStart = System.nanoTime();
+        }
+
+        void runStarts() {
+            runStart = System.nanoTime();
+            runCpuStart = cpuNanos();
+        }
+
+        void runEnds() {
+            runCpuEnd = cpuNanos();
+            runEnd = System.nanoTime();
+        }
+
+        private static long cpuNanos() {
+            return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : 0;
         }
     }
 
     private SimulationRunner() {}
 
     public static Summary run(Options options) {
+        return run(options, RunObserver.NONE);
+    }
+
+    public static Summary run(Options options, RunObserver observer) {
         long started = System.nanoTime();
-        Summary summary = options.mode().isBlockMode() ? runBlocks(options) : runItems(options);
+        Summary summary = options.mode().isBlockMode() ? runBlocks(options, observer) : runItems(options, observer);
         return new Summary(options, summary.roundsMean(), summary.roundsMax(), summary.residueMean(),
                 summary.messagesPerPeerMean(), summary.tAveMean(), summary.tLastMean(), summary.copiesPerPeerMean(),
                 summary.bytesPerPeerMean(), summary.virtualMsToAllP50(), summary.virtualMsToAllP99(), summary.events(),
-                (System.nanoTime() - started) / 1e9, summary.traceHash());
+                (System.nanoTime() - started) / 1e9, summary.setupSeconds(), summary.runSeconds(), summary.runCpuSeconds(),
+                summary.traceHash());
     }
 
     /** Sums of one run's figures over runs; the summary divides by the number of runs. */
@@ -72,7 +131,16 @@ public final class SimulationRunner {
         double copies;
         double bytes;
         long events;
+        long setupNanos;
+        long runNanos;
+        long runCpuNanos;
         long trace;
+
+        void time(Stopwatch stopwatch) {
+            setupNanos += stopwatch.runStart - stopwatch.setupStart;
+            runNanos += stopwatch.runEnd - stopwatch.runStart;
+            runCpuNanos += stopwatch.runCpuEnd - stopwatch.runCpuStart;
+        }
 
         void add(double runRounds, double runRoundsMax, double runResidue, double runMessages, double runTAve,
                 double runTLast, double runCopies, double runBytes, long runEvents, long runTrace) {
@@ -91,18 +159,29 @@ public final class SimulationRunner {
         Summary summary(Options options, double toAllP50, double toAllP99) {
             int r = options.runs();
             return new Summary(options, rounds / r, roundsMax, residue / r, messages / r, tAve / r, tLast / r,
-                    copies / r, bytes / r, toAllP50, toAllP99, events, 0, trace);
+                    copies / r, bytes / r, toAllP50, toAllP99, events, 0, setupNanos / 1e9, runNanos / 1e9, runCpuNanos / 1e9,
+                    trace);
         }
     }
 
-    private static Summary runItems(Options options) {
+    private static Summary runItems(Options options, RunObserver observer) {
         ItemSimulation.Mode mode = ItemSimulation.Mode.valueOf(options.mode().name());
         int fanout = options.fanout() == 0 ? 1 : options.fanout();
         Totals totals = new Totals();
         List<Double> toAll = new ArrayList<>();
         for (int run = 0; run < options.runs(); run++) {
-            ItemSimulation.Result result = new ItemSimulation(new ItemSimulation.Scenario(options.peers(), mode, fanout,
-                    options.k(), options.loss(), options.seed() + run)).run();
+            ItemSimulation simulation = new ItemSimulation(new ItemSimulation.Scenario(options.peers(), mode, fanout,
+                    options.k(), options.loss(), options.seed() + run));
+            Stopwatch stopwatch = new Stopwatch();
+            stopwatch.setupStarts();
+            simulation.setUp();
+            stopwatch.runStarts();
+            ItemSimulation.Result result = simulation.run();
+            stopwatch.runEnds();
+            totals.time(stopwatch);
+            observer.afterRun(run, stopwatch.runStart - stopwatch.setupStart, stopwatch.runEnd - stopwatch.runStart,
+                    result.events());
+            Reference.reachabilityFence(simulation);
             totals.add(result.rounds(), result.rounds(), result.residue(), result.messagesPerPeer(), result.tAve(),
                     result.tLast(), result.copiesPerPeer(), result.bytesPerPeer(), result.events(), result.traceHash());
             if (result.virtualMillisToAll() >= 0) {
@@ -117,7 +196,7 @@ public final class SimulationRunner {
         return totals.summary(options, p50, p99);
     }
 
-    private static Summary runBlocks(Options options) {
+    private static Summary runBlocks(Options options, RunObserver observer) {
         BlockGossipConfig config = options.mode() == Mode.FABRIC ? BlockGossipConfig.fabric()
                 : options.peers() > 5_000 ? BlockGossipConfig.simulation() : BlockGossipConfig.lan();
         if (options.fanout() > 0) {
@@ -127,11 +206,19 @@ public final class SimulationRunner {
         Totals totals = new Totals();
         List<Double> toAll = new ArrayList<>();
         for (int run = 0; run < options.runs(); run++) {
+            Stopwatch stopwatch = new Stopwatch();
+            stopwatch.setupStarts();
             BlockSimulation simulation = new BlockSimulation(new BlockSimulation.Scenario(options.peers(),
                     Math.min(options.degree(), options.peers() - 1), config, LinkModel.lan().withLoss(options.loss()),
                     options.blockBytes(), options.blocks(), options.blockIntervalMillis(), options.seed() + run));
             long limitMillis = options.blockIntervalMillis() * options.blocks() + 120_000;
+            stopwatch.runStarts();
             BlockSimulation.Result result = simulation.run(limitMillis);
+            stopwatch.runEnds();
+            totals.time(stopwatch);
+            observer.afterRun(run, stopwatch.runStart - stopwatch.setupStart, stopwatch.runEnd - stopwatch.runStart,
+                    result.events());
+            Reference.reachabilityFence(simulation);
             toAll.addAll(result.timeToAllMillisByBlock());
             totals.add(result.timeToAllMillis().mean() / interval, result.timeToAllMillis().max() / interval,
                     result.residue(), result.messagesPerPeer(), result.perPeerLatencyMillis().mean() / interval,

@@ -1,0 +1,92 @@
+package io.hearsay.gossip.block;
+
+import io.hearsay.discovery.membership.PeerSet;
+import io.hearsay.identity.PkiId;
+import java.util.Arrays;
+
+/**
+ * The heights a few peers claim, in PKI-ID order: what {@link RangeRepair} keeps per neighbour. A sorted
+ * pair of arrays rather than a {@code TreeMap<PkiId, Long>}: a neighbourhood is a handful of peers, and a
+ * claim arrives with nearly every message, so the common case (a known neighbour) is one scan of a short
+ * array for the very PKI-ID object, with no tree walk, key comparison or boxing. Iteration is by index in
+ * PKI-ID order, exactly the order of the tree map it replaces, so every decision over it is unchanged.
+ */
+final class PeerHeights {
+    private PkiId[] peers = new PkiId[8];
+    private long[] heights = new long[8];
+    private int size;
+
+    int size() {
+        return size;
+    }
+
+    /** The {@code index}-th peer in PKI-ID order. */
+    PkiId peer(int index) {
+        return peers[index];
+    }
+
+    long height(int index) {
+        return heights[index];
+    }
+
+    /** The index of {@code peer}, or {@code -(insertion point) - 1} as {@link Arrays#binarySearch} gives. */
+    int indexOf(PkiId peer) {
+        for (int i = 0; i < size; i++) {
+            if (peers[i] == peer) {
+                return i;
+            }
+        }
+        return Arrays.binarySearch(peers, 0, size, peer);
+    }
+
+    /** {@code peer}'s claimed height, or {@code absent}. */
+    long get(PkiId peer, long absent) {
+        int index = indexOf(peer);
+        return index >= 0 ? heights[index] : absent;
+    }
+
+    boolean contains(PkiId peer) {
+        return indexOf(peer) >= 0;
+    }
+
+    /** Records {@code height} for {@code peer}, keeping the higher of it and any earlier claim. */
+    void raise(PkiId peer, long height) {
+        int index = indexOf(peer);
+        if (index >= 0) {
+            heights[index] = Math.max(heights[index], height);
+            return;
+        }
+        int at = -index - 1;
+        if (size == peers.length) {
+            peers = Arrays.copyOf(peers, size * 2);
+            heights = Arrays.copyOf(heights, size * 2);
+        }
+        System.arraycopy(peers, at, peers, at + 1, size - at);
+        System.arraycopy(heights, at, heights, at + 1, size - at);
+        peers[at] = peer;
+        heights[at] = height;
+        size++;
+    }
+
+    void remove(PkiId peer) {
+        int index = indexOf(peer);
+        if (index >= 0) {
+            removeAt(index);
+        }
+    }
+
+    /** Forgets every peer not in {@code keep}. */
+    void retainAll(PeerSet keep) {
+        for (int i = size - 1; i >= 0; i--) {
+            if (!keep.contains(peers[i])) {
+                removeAt(i);
+            }
+        }
+    }
+
+    private void removeAt(int index) {
+        System.arraycopy(peers, index + 1, peers, index, size - index - 1);
+        System.arraycopy(heights, index + 1, heights, index, size - index - 1);
+        peers[--size] = null;
+    }
+}

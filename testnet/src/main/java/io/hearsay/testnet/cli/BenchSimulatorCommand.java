@@ -2,7 +2,6 @@ package io.hearsay.testnet.cli;
 
 import io.hearsay.testnet.bench.Json;
 import io.hearsay.testnet.sim.SimulationRunner;
-import io.hearsay.testnet.sim.SimulationRunner.Mode;
 import io.hearsay.testnet.sim.SimulationRunner.Summary;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -10,7 +9,6 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -18,7 +16,6 @@ import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -111,28 +108,9 @@ final class BenchSimulatorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        OptionRanges.check(spec, "--peers", peers, 2, SimulateCommand.PEERS_MAX);
-        OptionRanges.check(spec, "--fanout", fanout, 0, 64);
-        OptionRanges.check(spec, "--k", k, 1, 100);
-        OptionRanges.check(spec, "--runs", runs, 1, 1000);
-        OptionRanges.check(spec, "--blocks", blocks, 1, 10_000);
-        OptionRanges.check(spec, "--block-bytes", blockBytes, 1, 16 * 1024 * 1024);
-        OptionRanges.check(spec, "--degree", degree, 2, 64);
-        OptionRanges.check(spec, "--block-interval-ms", blockIntervalMillis, 1, 600_000);
         OptionRanges.check(spec, "--repeat", repeat, 1, 100);
-        if (!(loss >= 0 && loss <= 0.9)) {
-            throw new ParameterException(spec.commandLine(),
-                    "Invalid value for option '--loss': " + loss + " is out of range; it must be between 0 and 0.9");
-        }
-        Mode parsedMode;
-        try {
-            parsedMode = Mode.fromCliName(mode);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "Invalid value for option '--mode': '" + mode
-                    + "'; it must be one of " + Arrays.stream(Mode.values()).map(m -> m.cliName).collect(Collectors.joining(", ")));
-        }
-        SimulationRunner.Options options = new SimulationRunner.Options(peers, parsedMode, fanout, k, loss, seed, runs,
-                blocks, blockBytes, degree, blockIntervalMillis);
+        SimulationRunner.Options options = SimulateCommand.options(spec, peers, mode, fanout, k, loss, seed, runs, blocks,
+                blockBytes, degree, blockIntervalMillis);
         PrintWriter err = spec.commandLine().getErr();
         List<Repetition> repetitions = new ArrayList<>();
         for (int i = 0; i < repeat; i++) {

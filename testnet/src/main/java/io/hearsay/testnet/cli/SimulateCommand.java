@@ -85,6 +85,17 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Summary summary = SimulationRunner.run(options(spec, peers, mode, fanout, k, loss, seed, runs, blocks, blockBytes,
+                degree, blockIntervalMillis));
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(json ? json(summary) : table(summary));
+        out.flush();
+        return 0;
+    }
+
+    /** Checks the simulation options (shared with {@code bench simulator}); a bad one is a usage error naming it. */
+    static SimulationRunner.Options options(CommandSpec spec, int peers, String mode, int fanout, int k, double loss,
+            long seed, int runs, int blocks, int blockBytes, int degree, long blockIntervalMillis) {
         OptionRanges.check(spec, "--peers", peers, 2, PEERS_MAX);
         OptionRanges.check(spec, "--fanout", fanout, 0, 64);
         OptionRanges.check(spec, "--k", k, 1, 100);
@@ -104,12 +115,8 @@ final class SimulateCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "Invalid value for option '--mode': '" + mode
                     + "'; it must be one of " + Arrays.stream(Mode.values()).map(m -> m.cliName).collect(Collectors.joining(", ")));
         }
-        Summary summary = SimulationRunner.run(new SimulationRunner.Options(peers, parsedMode, fanout, k, loss, seed, runs,
-                blocks, blockBytes, degree, blockIntervalMillis));
-        PrintWriter out = spec.commandLine().getOut();
-        out.println(json ? json(summary) : table(summary));
-        out.flush();
-        return 0;
+        return new SimulationRunner.Options(peers, parsedMode, fanout, k, loss, seed, runs, blocks, blockBytes, degree,
+                blockIntervalMillis);
     }
 
     static String json(Summary s) {

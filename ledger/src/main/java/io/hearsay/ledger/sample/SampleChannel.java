@@ -53,10 +53,18 @@ public final class SampleChannel {
 
     /** @param requiredEndorsements how many of the two peer organisations must endorse */
     public SampleChannel(Path directory, int requiredEndorsements) {
+        this(directory, requiredEndorsements, 1);
+    }
+
+    /**
+     * @param requiredEndorsements how many of the two peer organisations must endorse
+     * @param peersPerOrganization peers generated in each of the two peer organisations (networks of peers)
+     */
+    public SampleChannel(Path directory, int requiredEndorsements, int peersPerOrganization) {
         CryptoGen generator = new CryptoGen(new SecureRandom(), Instant.now().minus(Duration.ofMinutes(1)), Duration.ofDays(30));
         crypto = generator.generate(directory, List.of(
-                OrgSpec.peers("Org1MSP", "org1.example.com", 1),
-                OrgSpec.peers("Org2MSP", "org2.example.com", 1),
+                OrgSpec.peers("Org1MSP", "org1.example.com", peersPerOrganization),
+                OrgSpec.peers("Org2MSP", "org2.example.com", peersPerOrganization),
                 OrgSpec.orderers("OrdererMSP", "example.com", 1)));
         ChannelConfig.Builder builder = ChannelConfig.newBuilder()
                 .setChannelId(CHANNEL)

@@ -1,0 +1,70 @@
+package io.hearsay.peer.runtime;
+
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs tasks one at a time, in submission order, on a shared pool: the serial context a protocol component
+ * lives on. A hundred peers in one JVM share a few threads, yet each peer's protocol state is touched by one
+ * task at a time, so the deterministic core needs no locks. A task that throws is logged and the executor
+ * goes on; a protocol bug must not silence a peer.
+ *
+ * <p>The queue itself is not bounded: what feeds it is (each connection has a bounded window of inbound
+ * messages not yet handled, and the protocol's timers are bounded), which is where backpressure belongs.
+ */
+public final class SerialExecutor implements Executor {
+    private static final Logger LOG = LoggerFactory.getLogger(SerialExecutor.class);
+    /** Tasks run per turn on a pool thread before yielding it, so one busy peer cannot starve the others. */
+    private static final int TASKS_PER_TURN = 64;
+
+    private final String name;
+    private final Executor pool;
+    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+    private volatile boolean closed;
+
+    public SerialExecutor(String name, Executor pool) {
+        this.name = name;
+        this.pool = pool;
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        if (closed) {
+            return;
+        }
+        tasks.add(task);
+        if (scheduled.compareAndSet(false, true)) {
+            pool.execute(this::runSome);
+        }
+    }
+
+    /** Drops queued tasks and refuses new ones; a task already running finishes. */
+    public void close() {
+        closed = true;
+        tasks.clear();
+    }
+
+    private void runSome() {
+        for (int i = 0; i < TASKS_PER_TURN && !closed; i++) {
+            Runnable task = tasks.poll();
+            if (task == null) {
+                break;
+            }
+            try {
+                task.run();
+            } catch (RuntimeException | AssertionError e) {
+                LOG.error("{}: task failed; continuing", name, e);
+            }
+        }
+        scheduled.set(false);
+        // A task added after the last poll but before the flag was cleared would otherwise wait forever.
+        if (!tasks.isEmpty() && !closed && scheduled.compareAndSet(false, true)) {
+            pool.execute(this::runSome);
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package io.hearsay.peer.wire;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.hearsay.gossip.auth.SignedMessage;
+import io.hearsay.gossip.block.BlockMessage;
+import io.hearsay.identity.PkiId;
+import io.hearsay.proto.gossip.SignedEnvelope;
+import java.util.ArrayList;
+import java.util.List;
+import org.hyperledger.fabric.protos.common.Block;
+
+/**
+ * Signed block-gossip messages to and from {@code hearsay.gossip.SignedEnvelope} bytes. Decoding is strict:
+ * anything the protocol would have to guess about (a missing field, a negative number, a hash or signature
+ * of the wrong size, a block that does not parse) is refused with a reason, before the message is
+ * authenticated or reaches the protocol.
+ */
+public final class BlockWire {
+    /** An ECDSA P-256 signature in DER is at most 72 bytes; room for any curve we might add. */
+    static final int SIGNATURE_BYTES_MAX = 144;
+    /** Header hashes are SHA-256. */
+    static final int HASH_BYTES = 32;
+
+    private BlockWire() {}
+
+    /** Messages that carry block bodies; the transport sends them behind control messages. */
+    public static boolean isBulk(BlockMessage message) {
+        return message instanceof BlockMessage.Push || message instanceof BlockMessage.RangeResponse;
+    }
+
+    public static byte[] encode(SignedMessage<BlockMessage> signed) {
+        return SignedEnvelope.newBuilder()
+                .setSigner(signed.signer().toByteString())
+                .setSequence(signed.sequence())
+                .setSignature(ByteString.copyFrom(signed.signature()))
+                .setMessage(toProto(signed.message()))
+                .build()
+                .toByteArray();
+    }
+
+    public static SignedMessage<BlockMessage> decode(ByteString bytes) throws MalformedMessageException {
+        SignedEnvelope envelope;
+        try {
+            envelope = SignedEnvelope.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            throw new MalformedMessageException("envelope does not parse: " + e.getMessage());
+        }
+        if (envelope.getSigner().size() != PkiId.LENGTH_BYTES) {
+            throw new MalformedMessageException("signer is " + envelope.getSigner().size() + " bytes, not a "
+                    + PkiId.LENGTH_BYTES + "-byte PKI-ID");
+        }
+        int signatureBytes = envelope.getSignature().size();
+        if (signatureBytes == 0 || signatureBytes > SIGNATURE_BYTES_MAX) {
+            throw new MalformedMessageException("signature is " + signatureBytes + " bytes");
+        }
+        if (!envelope.hasMessage()) {
+            throw new MalformedMessageException("envelope carries no message");
+        }
+        return new SignedMessage<>(PkiId.fromBytes(envelope.getSigner()), envelope.getSequence(),
+                fromProto(envelope.getMessage()), envelope.getSignature().toByteArray());
+    }
+
+    static io.hearsay.proto.gossip.BlockMessage toProto(BlockMessage message) {
+        var out = io.hearsay.proto.gossip.BlockMessage.newBuilder();
+        if (message instanceof BlockMessage.Push push) {
+            out.setPush(io.hearsay.proto.gossip.BlockMessage.Push.newBuilder()
+                    .setBlock(push.block().toByteString()).setForward(push.forward()));
+        } else if (message instanceof BlockMessage.Announce announce) {
+            out.setAnnounce(io.hearsay.proto.gossip.BlockMessage.Announce.newBuilder()
+                    .setNumber(announce.number()).setHeaderHash(announce.headerHash()).setForward(announce.forward()));
+        } else if (message instanceof BlockMessage.Request request) {
+            out.setRequest(io.hearsay.proto.gossip.BlockMessage.Request.newBuilder()
+                    .setNumber(request.number()).setHeaderHash(request.headerHash()).setForward(request.forward()));
+        } else if (message instanceof BlockMessage.Heartbeat heartbeat) {
+            out.setHeartbeat(io.hearsay.proto.gossip.BlockMessage.Heartbeat.newBuilder()
+                    .setHeight(heartbeat.height()).setHeadHash(heartbeat.headHash()).setPull(heartbeat.pull()));
+        } else if (message instanceof BlockMessage.RangeRequest request) {
+            out.setRangeRequest(io.hearsay.proto.gossip.BlockMessage.RangeRequest.newBuilder()
+                    .setRequestId(request.requestId()).setFrom(request.from()).setToExclusive(request.toExclusive()));
+        } else if (message instanceof BlockMessage.RangeResponse response) {
+            var range = io.hearsay.proto.gossip.BlockMessage.RangeResponse.newBuilder().setRequestId(response.requestId());
+            for (Block block : response.blocks()) {
+                range.addBlocks(block.toByteString());
+            }
+            out.setRangeResponse(range);
+        } else {
+            throw new IllegalArgumentException("no wire form for " + message.getClass().getName());
+        }
+        return out.build();
+    }
+
+    static BlockMessage fromProto(io.hearsay.proto.gossip.BlockMessage message) throws MalformedMessageException {
+        switch (message.getKindCase()) {
+            case PUSH -> {
+                return new BlockMessage.Push(block(message.getPush().getBlock()), message.getPush().getForward());
+            }
+            case ANNOUNCE -> {
+                var announce = message.getAnnounce();
+                return new BlockMessage.Announce(number("number", announce.getNumber()),
+                        hash("header hash", announce.getHeaderHash()), announce.getForward());
+            }
+            case REQUEST -> {
+                var request = message.getRequest();
+                return new BlockMessage.Request(number("number", request.getNumber()),
+                        hash("header hash", request.getHeaderHash()), request.getForward());
+            }
+            case HEARTBEAT -> {
+                var heartbeat = message.getHeartbeat();
+                return new BlockMessage.Heartbeat(number("height", heartbeat.getHeight()),
+                        hash("head hash", heartbeat.getHeadHash()), heartbeat.getPull());
+            }
+            case RANGE_REQUEST -> {
+                var request = message.getRangeRequest();
+                // Absurd ranges (empty, reversed, too long) are the protocol's to refuse and count.
+                return new BlockMessage.RangeRequest(request.getRequestId(), number("from", request.getFrom()),
+                        number("to", request.getToExclusive()));
+            }
+            case RANGE_RESPONSE -> {
+                var response = message.getRangeResponse();
+                List<Block> blocks = new ArrayList<>(response.getBlocksCount());
+                for (ByteString block : response.getBlocksList()) {
+                    blocks.add(block(block));
+                }
+                return new BlockMessage.RangeResponse(response.getRequestId(), blocks);
+            }
+            default -> throw new MalformedMessageException("message has no known kind");
+        }
+    }
+
+    private static Block block(ByteString bytes) throws MalformedMessageException {
+        Block block;
+        try {
+            block = Block.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            throw new MalformedMessageException("block does not parse: " + e.getMessage());
+        }
+        if (!block.hasHeader()) {
+            throw new MalformedMessageException("block has no header");
+        }
+        number("block number", block.getHeader().getNumber());
+        return block;
+    }
+
+    /** Block numbers and heights are unsigned on the wire; above 2^63 they are not numbers we can hold. */
+    private static long number(String field, long value) throws MalformedMessageException {
+        if (value < 0) {
+            throw new MalformedMessageException(field + " " + Long.toUnsignedString(value) + " is out of range");
+        }
+        return value;
+    }
+
+    private static ByteString hash(String field, ByteString value) throws MalformedMessageException {
+        if (value.size() != HASH_BYTES) {
+            throw new MalformedMessageException(field + " is " + value.size() + " bytes, not " + HASH_BYTES);
+        }
+        return value;
+    }
+}

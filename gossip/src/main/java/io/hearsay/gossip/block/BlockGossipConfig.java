@@ -4,7 +4,8 @@ package io.hearsay.gossip.block;
  * Block dissemination and repair settings. One record serves every preset, so Fabric's behaviour
  * ({@link #fabric()}) and ours ({@link #lan()}) run on the same code path and compare fairly.
  *
- * @param pushFanout peers a new block is pushed (or announced) to by each peer that first receives it. With
+ * @param pushFanout peers a new block is pushed (or announced) to by each peer that first receives it (up to
+ *     1,024: a fanout of every neighbour is the direct-send baseline). With
  *     fanout f, the fraction of peers a forward-once push misses is s = e^{-f(1-s)}: f=3 → 6%, f=4 → 2%.
  * @param lazyPushThresholdBytes blocks larger than this are announced (number + hash) and fetched once on
  *     request instead of pushed whole; each peer then receives each body about once instead of about f
@@ -59,7 +60,7 @@ public record BlockGossipConfig(
         int rangeRequestBlocksMax) {
 
     public BlockGossipConfig {
-        check("pushFanout", pushFanout, 1, 64);
+        check("pushFanout", pushFanout, 1, 1024);
         check("lazyPushThresholdBytes", lazyPushThresholdBytes, 0, Long.MAX_VALUE);
         check("hedgeDelayMillis", hedgeDelayMillis, 1, 60_000);
         check("heartbeatIntervalMillis", heartbeatIntervalMillis, 10, 600_000);

@@ -35,6 +35,19 @@ public final class LoopbackNetwork implements AutoCloseable {
     public interface Topology {
         List<Integer> neighbours(int peer, int peers);
 
+        /** Peer 0 linked to every other peer, and no other links: direct send from peer 0. */
+        static Topology star() {
+            return (peer, peers) -> {
+                List<Integer> dialled = new ArrayList<>();
+                if (peer == 0) {
+                    for (int i = 1; i < peers; i++) {
+                        dialled.add(i);
+                    }
+                }
+                return dialled;
+            };
+        }
+
         /** Every peer connected to every other. */
         static Topology fullMesh() {
             return (peer, peers) -> {
@@ -82,8 +95,17 @@ public final class LoopbackNetwork implements AutoCloseable {
      */
     public LoopbackNetwork(Path directory, int peersPerOrganization, IntFunction<GossipPeer.Settings> settings,
             Topology topology, BlockGossipListener listener) {
+        this(directory, new SampleChannel(directory.resolve("crypto"), 1, peersPerOrganization), settings, topology, listener);
+    }
+
+    /**
+     * A network of the peers of an existing channel's crypto material (so several networks, or a network and
+     * a chain built beforehand, share one genesis block and one set of identities).
+     */
+    public LoopbackNetwork(Path directory, SampleChannel channel, IntFunction<GossipPeer.Settings> settings,
+            Topology topology, BlockGossipListener listener) {
         this.directory = directory;
-        this.channel = new SampleChannel(directory.resolve("crypto"), 1, peersPerOrganization);
+        this.channel = channel;
         for (String mspId : List.of("Org1MSP", "Org2MSP")) {
             members.addAll(channel.crypto.organization(mspId).nodes());
         }
@@ -206,7 +228,8 @@ public final class LoopbackNetwork implements AutoCloseable {
         }
     }
 
-    private Path ledgerDirectory(int i) {
+    /** Where peer {@code i} keeps its RocksDB ledger; fill it before {@link #start()} to start with a chain. */
+    public Path ledgerDirectory(int i) {
         return directory.resolve("ledgers").resolve(name(i));
     }
 

@@ -20,7 +20,7 @@ import org.hyperledger.fabric.protos.common.Block;
  * One peer's block dissemination: new blocks spread by push (or lazy push for large blocks) to a fanout
  * of random neighbours, each peer forwarding a block once, after committing it; periodic heartbeats carry
  * height and head hash so peers notice what they miss; {@link RangeRepair} fetches it; a bounded reorder
- * buffer feeds the ledger in order.
+ * buffer feeds the ledger in order, a consecutive run at a time.
  *
  * <pre>
  *   orderer ─▶ leader: commit ─▶ Push(block) ─▶ f neighbours: commit ─▶ Push ─▶ f more ...   (small blocks)
@@ -84,8 +84,8 @@ public final class BlockGossip {
             }
 
             @Override
-            public boolean offer(Block block, PkiId from) {
-                return BlockGossip.this.offer(block, from, false);
+            public long offerAll(List<Block> blocks, PkiId from) {
+                return BlockGossip.this.offerAll(blocks, from);
             }
         });
     }
@@ -270,16 +270,9 @@ public final class BlockGossip {
      */
     private boolean offer(Block block, PkiId from, boolean forward) {
         long number = block.getHeader().getNumber();
-        long height = ledger.height();
-        if (number < height || buffer.containsKey(number)) {
+        if (!buffer(block, from, forward)) {
             return true;
         }
-        if (number >= height + config.payloadBufferBlocksMax()) {
-            counters.increment(Counter.BUFFER_OVERFLOWS);
-            listener.onDropped(from, "block " + number + " is beyond the reorder buffer (height " + height + ")");
-            return true;
-        }
-        buffer.put(number, new Buffered(block, from, forward));
         long rejected = drain();
         if (number > ledger.height() && config.repairOnHeartbeat()) {
             // A gap below this block: repair it now rather than at the next check.
@@ -288,29 +281,133 @@ public final class BlockGossip {
         return rejected != number;
     }
 
-    /** Commits buffered blocks in order while the next one is there. Returns the number rejected, or -1. */
+    /**
+     * Takes a repaired range in: buffers all of it, then drains once, so a range response is committed in one
+     * {@link BlockLedger#commitAll} call rather than block by block. Returns the number of the first block of
+     * {@code blocks} found invalid, or -1.
+     */
+    private long offerAll(List<Block> blocks, PkiId from) {
+        for (Block block : blocks) {
+            buffer(block, from, false);
+        }
+        long rejected = drain();
+        if (blocks.isEmpty() || rejected < blocks.get(0).getHeader().getNumber()
+                || rejected > blocks.get(blocks.size() - 1).getHeader().getNumber()) {
+            return -1;
+        }
+        return rejected;
+    }
+
+    /** Puts a block in the reorder buffer; false if it is old, already buffered, or too far ahead (counted). */
+    private boolean buffer(Block block, PkiId from, boolean forward) {
+        long number = block.getHeader().getNumber();
+        long height = ledger.height();
+        if (number < height || buffer.containsKey(number)) {
+            return false;
+        }
+        if (number >= height + config.payloadBufferBlocksMax()) {
+            counters.increment(Counter.BUFFER_OVERFLOWS);
+            listener.onDropped(from, "block " + number + " is beyond the reorder buffer (height " + height + ")");
+            return false;
+        }
+        buffer.put(number, new Buffered(block, from, forward));
+        return true;
+    }
+
+    /**
+     * Commits buffered blocks in order while the next one is there, each consecutive run in one
+     * {@link BlockLedger#commitAll} call (the ledger pipelines its checks) of at most {@code repairBatchBlocks}
+     * blocks, one range response's worth. Bounded because forwarding and the listener follow the call: a run
+     * as long as the buffer would hold back the spread of its first blocks for a whole buffer's commit time,
+     * and past a few times the ledger's look-ahead (8 blocks by default) a longer call gains little. Returns
+     * the number rejected, or -1.
+     */
     private long drain() {
         while (true) {
-            Buffered next = buffer.remove(ledger.height());
-            if (next == null) {
+            List<Buffered> run = nextRun();
+            if (run.isEmpty()) {
                 return -1;
             }
-            Block block = next.block();
-            try {
-                ledger.commit(block);
-            } catch (BlockRejectedException e) {
-                counters.increment(Counter.BLOCKS_REJECTED);
-                // Forget we saw it, so an honest copy of the same block is not suppressed as a duplicate.
-                seen.remove(idOf(block));
-                if (next.from() != null) {
-                    repair.penalise(next.from(), e.getMessage());
-                }
-                return block.getHeader().getNumber();
+            long rejected = commitRun(run);
+            if (rejected >= 0) {
+                return rejected;
             }
+        }
+    }
+
+    /** The buffered blocks from the ledger's height on, up to the first gap or {@code repairBatchBlocks}. */
+    private List<Buffered> nextRun() {
+        List<Buffered> run = new ArrayList<>();
+        for (long number = ledger.height(); run.size() < config.repairBatchBlocks(); number++) {
+            Buffered next = buffer.get(number);
+            if (next == null) {
+                break;
+            }
+            run.add(next);
+        }
+        return run;
+    }
+
+    /**
+     * Commits {@code run} (blocks from the ledger's height on, consecutive), then handles each block as if
+     * committed one at a time: counted, reported and forwarded in order, and a rejected block forgotten and
+     * its sender penalised. Blocks after a rejected one stay buffered. Returns the number rejected, or -1.
+     */
+    private long commitRun(List<Buffered> run) {
+        long start = ledger.height();
+        BlockRejectedException rejection = null;
+        try {
+            if (run.size() == 1) {
+                // Mostly a new block from the orderer or a push: nothing to pipeline, so the plain commit.
+                ledger.commit(run.get(0).block());
+            } else {
+                List<Block> blocks = new ArrayList<>(run.size());
+                run.forEach(buffered -> blocks.add(buffered.block()));
+                ledger.commitAll(blocks);
+            }
+        } catch (BlockRejectedException e) {
+            rejection = e;
+        } catch (RuntimeException | Error e) {
+            // A storage failure, say: report what the call committed, drop the block it failed on (as the
+            // per-block loop did, so a copy from elsewhere can replace it), and fail as before.
+            int committed = (int) Math.max(0, Math.min(run.size(), ledger.height() - start));
+            onCommitted(run.subList(0, committed));
+            if (committed < run.size()) {
+                buffer.remove(start + committed);
+            }
+            throw e;
+        }
+        if (rejection == null) {
+            onCommitted(run);
+            return -1;
+        }
+        // The ledger's height says how far the call got; the rejected block must be the one after that.
+        long committedUpTo = ledger.height();
+        if (committedUpTo < start || committedUpTo >= start + run.size() || rejection.blockNumber() != committedUpTo) {
+            throw new IllegalStateException("ledger rejected block " + rejection.blockNumber() + " of the run "
+                    + start + ".." + (start + run.size() - 1) + " but its height is " + committedUpTo, rejection);
+        }
+        int committed = (int) (committedUpTo - start);
+        onCommitted(run.subList(0, committed));
+        Buffered bad = run.get(committed);
+        buffer.remove(start + committed);
+        counters.increment(Counter.BLOCKS_REJECTED);
+        // Forget we saw it, so an honest copy of the same block is not suppressed as a duplicate.
+        seen.remove(idOf(bad.block()));
+        if (bad.from() != null) {
+            repair.penalise(bad.from(), rejection.getMessage());
+        }
+        return bad.block().getHeader().getNumber();
+    }
+
+    /** Committed blocks, in order: out of the buffer, counted, reported, and forwarded if they are new. */
+    private void onCommitted(List<Buffered> committed) {
+        committed.forEach(buffered -> buffer.remove(buffered.block().getHeader().getNumber()));
+        for (Buffered buffered : committed) {
             counters.increment(Counter.BLOCKS_COMMITTED);
-            listener.onBlockCommitted(block.getHeader().getNumber(), next.from());
-            if (next.forward()) {
-                disseminate(block, next.from());
+            listener.onBlockCommitted(buffered.block().getHeader().getNumber(), buffered.from());
+            if (buffered.forward()) {
+                disseminate(buffered.block(), buffered.from());
             }
         }
     }

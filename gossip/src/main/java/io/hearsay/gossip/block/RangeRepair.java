@@ -34,8 +34,11 @@ final class RangeRepair {
 
         boolean isBuffered(long number);
 
-        /** Hands a repaired block to the commit path; false if it was rejected as invalid. */
-        boolean offer(org.hyperledger.fabric.protos.common.Block block, PkiId from);
+        /**
+         * Hands a repaired run of consecutive blocks to the commit path in one go; returns the number of the
+         * first of them rejected as invalid, or -1.
+         */
+        long offerAll(List<org.hyperledger.fabric.protos.common.Block> blocks, PkiId from);
     }
 
     private final BlockGossipConfig config;
@@ -118,6 +121,7 @@ final class RangeRepair {
         inflight.remove(response.requestId());
         request.timeout().cancel();
         long expected = request.from();
+        int inOrder = 0;
         for (var block : response.blocks()) {
             counters.increment(Counter.BODIES_RECEIVED);
             if (block.getHeader().getNumber() != expected || expected >= request.toExclusive()) {
@@ -125,11 +129,13 @@ final class RangeRepair {
                         + expected + " was due");
                 break;
             }
-            if (!blocks.offer(block, from)) {
-                penalise(from, "served block " + expected + ", which failed validation");
-                break;
-            }
+            inOrder++;
             expected++;
+        }
+        long rejected = inOrder == 0 ? -1 : blocks.offerAll(response.blocks().subList(0, inOrder), from);
+        if (rejected >= 0) {
+            // The commit path already penalised whoever supplied the rejected block; here it only ends the range.
+            expected = rejected;
         }
         long claimed = claimedHeights.get(from, 0L);
         if (expected < request.toExclusive() && claimed > expected) {

@@ -28,6 +28,7 @@ public final class Codecs {
             out.writeByte(2);
             out.writeLong(announce.number());
             writeBytes(out, announce.headerHash());
+            out.writeInt(announce.bodyBytes());
             out.writeBoolean(announce.forward());
         } else if (message instanceof BlockMessage.Request request) {
             out.writeByte(3);
@@ -51,6 +52,10 @@ public final class Codecs {
             for (Block block : response.blocks()) {
                 writeBlockId(out, block);
             }
+        } else if (message instanceof BlockMessage.Prune) {
+            out.writeByte(7);
+        } else if (message instanceof BlockMessage.Graft) {
+            out.writeByte(8);
         } else {
             throw new IllegalArgumentException("no codec for " + message.getClass().getName());
         }

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.hyperledger.fabric.protos.common.Block;
 
 /**
@@ -62,6 +63,8 @@ public final class BlockGossip {
     private final NavigableMap<Long, Fetch> fetches = new TreeMap<>();
     private final RangeRepair repair;
     private final List<Scheduler.Timer> timers = new ArrayList<>();
+    /** Tree push: neighbours this peer no longer pushes small blocks to (and that no longer push to it). */
+    private final TreeSet<PkiId> pruned = new TreeSet<>();
 
     public BlockGossip(BlockGossipConfig config, BlockLedger ledger, Membership membership, PeerRuntime runtime,
             Transport<BlockMessage> transport, BlockGossipListener listener) {
@@ -143,6 +146,10 @@ public final class BlockGossip {
             onRangeRequest(from, request);
         } else if (message instanceof BlockMessage.RangeResponse response) {
             repair.onResponse(from, response);
+        } else if (message instanceof BlockMessage.Prune) {
+            pruned.add(from);
+        } else if (message instanceof BlockMessage.Graft) {
+            pruned.remove(from);
         }
     }
 
@@ -160,7 +167,16 @@ public final class BlockGossip {
         }
         if (!seen.add(idOf(block))) {
             counters.increment(Counter.DUPLICATE_BODIES);
+            if (config.treePush() && push.forward() && fetch == null && pruned.add(from)) {
+                // An eager push of a block that arrived first by another path: this edge closes a cycle; prune it.
+                counters.increment(Counter.PRUNES_SENT);
+                transport.send(from, new BlockMessage.Prune());
+            }
             return;
+        }
+        if (config.treePush() && push.forward()) {
+            // The first arrival came this way: keep the edge eager.
+            pruned.remove(from);
         }
         offer(block, from, push.forward() || (fetch != null && fetch.forward));
     }
@@ -182,7 +198,17 @@ public final class BlockGossip {
             fetch = new Fetch(announce.headerHash(), announce.forward());
             fetches.put(number, fetch);
             fetch.announcers.add(from);
-            askNext(number, fetch);
+            if (config.treePush() && announce.forward() && announce.bodyBytes() <= config.lazyPushThresholdBytes()) {
+                // A tree push "IHAVE": the body is on its way along the tree; fetch it only if it is late.
+                Fetch deferred = fetch;
+                fetch.hedge = runtime.scheduler().schedule(config.hedgeDelayMillis(), () -> {
+                    if (fetches.get(number) == deferred) {
+                        askNext(number, deferred);
+                    }
+                });
+            } else {
+                askNext(number, fetch);
+            }
         } else if (fetch.headerHash.equals(announce.headerHash()) && !fetch.announcers.contains(from)) {
             fetch.announcers.add(from);
         }
@@ -194,6 +220,10 @@ public final class BlockGossip {
             return;
         }
         PkiId announcer = fetch.announcers.get(fetch.asked++);
+        if (config.treePush() && fetch.forward) {
+            // Fetching a new block from this announcer grafts it (Plumtree's GRAFT is the request itself).
+            pruned.remove(announcer);
+        }
         counters.increment(fetch.asked == 1 ? Counter.REQUESTS_SENT : Counter.HEDGED_REQUESTS);
         transport.send(announcer, new BlockMessage.Request(number, fetch.headerHash, fetch.forward));
         fetch.hedge = runtime.scheduler().schedule(config.hedgeDelayMillis(), () -> {
@@ -216,10 +246,22 @@ public final class BlockGossip {
             listener.onDropped(from, "request for block " + request.number() + ", which this peer does not have");
             return;
         }
+        if (config.treePush() && request.forward()) {
+            pruned.remove(from);
+        }
         transport.send(from, new BlockMessage.Push(block, request.forward()));
     }
 
     private void heartbeat() {
+        PeerSet neighbours = membership.neighbours();
+        if (config.treePush() && !neighbours.isEmpty() && pruned.size() >= neighbours.size()
+                && allPruned(neighbours)) {
+            // Cut off from every push path: graft one neighbour back at random.
+            PkiId peer = neighbours.get(runtime.random().nextInt(neighbours.size()));
+            pruned.remove(peer);
+            counters.increment(Counter.GRAFTS_SENT);
+            transport.send(peer, new BlockMessage.Graft());
+        }
         long height = ledger.height();
         BlockMessage.Heartbeat heartbeat = new BlockMessage.Heartbeat(height, ByteString.copyFrom(ledger.headHash()),
                 config.pullOnHeartbeat());
@@ -243,7 +285,7 @@ public final class BlockGossip {
         long height = ledger.height();
         for (long n = Math.max(theirHeight, height - config.pullWindowBlocks()); n < height; n++) {
             ledger.block(n).ifPresent(block -> transport.send(to,
-                    new BlockMessage.Announce(block.getHeader().getNumber(), headerHash(block), false)));
+                    new BlockMessage.Announce(block.getHeader().getNumber(), headerHash(block), block.getSerializedSize(), false)));
         }
     }
 
@@ -290,7 +332,15 @@ public final class BlockGossip {
         for (Block block : blocks) {
             buffer(block, from, false);
         }
+        long heightBefore = ledger.height();
         long rejected = drain();
+        if (config.treePush() && ledger.height() > heightBefore) {
+            // Blocks had to be repaired: the push tree missed this peer. Graft the source back in (whatever this
+            // side believes, the source may have pruned us: a graft is idempotent and costs one small message).
+            pruned.remove(from);
+            counters.increment(Counter.GRAFTS_SENT);
+            transport.send(from, new BlockMessage.Graft());
+        }
         if (blocks.isEmpty() || rejected < blocks.get(0).getHeader().getNumber()
                 || rejected > blocks.get(blocks.size() - 1).getHeader().getNumber()) {
             return -1;
@@ -418,11 +468,28 @@ public final class BlockGossip {
      */
     private void disseminate(Block block, PkiId sender) {
         PeerSet others = sender == null ? membership.neighbours() : membership.neighbours().without(sender);
-        BlockMessage.Announce announce = new BlockMessage.Announce(block.getHeader().getNumber(), headerHash(block), true);
+        BlockMessage.Announce announce = new BlockMessage.Announce(block.getHeader().getNumber(), headerHash(block),
+                block.getSerializedSize(), true);
         boolean lazy = block.getSerializedSize() > config.lazyPushThresholdBytes();
         if (lazy && config.announceToAllNeighbours()) {
             for (int i = 0; i < others.size(); i++) {
                 transport.send(others.get(i), announce);
+            }
+            return;
+        }
+        if (config.treePush() && !lazy) {
+            BlockMessage.Push push = new BlockMessage.Push(block, true);
+            List<PkiId> lazyPeers = new ArrayList<>();
+            for (int i = 0; i < others.size(); i++) {
+                PkiId peer = others.get(i);
+                if (pruned.contains(peer)) {
+                    lazyPeers.add(peer);
+                } else {
+                    transport.send(peer, push);
+                }
+            }
+            for (PkiId peer : PeerSet.of(lazyPeers).sample(runtime.random(), config.treeAnnounceFanout(), null)) {
+                transport.send(peer, announce);
             }
             return;
         }
@@ -439,6 +506,15 @@ public final class BlockGossip {
                 }
             }
         }
+    }
+
+    private boolean allPruned(PeerSet neighbours) {
+        for (int i = 0; i < neighbours.size(); i++) {
+            if (!pruned.contains(neighbours.get(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static BlockId idOf(Block block) {

@@ -23,13 +23,14 @@ public sealed interface BlockMessage {
     }
 
     /**
-     * Lazy push, or a pull answer: "I have block {@code number} with this header hash; ask me for it."
-     * {@code forward}: the block is new and the receiver should spread it on (false for pull answers).
+     * Lazy push, or a pull answer: "I have block {@code number} with this header hash and {@code bodyBytes}
+     * serialised bytes; ask me for it." {@code forward}: the block is new and the receiver should spread it on
+     * (false for pull answers). The size tells a tree-push peer whether the body is also on its way eagerly.
      */
-    record Announce(long number, ByteString headerHash, boolean forward) implements BlockMessage {
+    record Announce(long number, ByteString headerHash, int bodyBytes, boolean forward) implements BlockMessage {
         @Override
         public int sizeBytes() {
-            return HEADER_BYTES + 8 + headerHash.size();
+            return HEADER_BYTES + 12 + headerHash.size();
         }
     }
 
@@ -69,6 +70,22 @@ public sealed interface BlockMessage {
         @Override
         public int sizeBytes() {
             return HEADER_BYTES + 8 + blocks.stream().mapToInt(Block::getSerializedSize).sum();
+        }
+    }
+
+    /** Tree push: "I already had that block; stop pushing new blocks to me" (the receiver prunes the sender). */
+    record Prune() implements BlockMessage {
+        @Override
+        public int sizeBytes() {
+            return HEADER_BYTES;
+        }
+    }
+
+    /** Tree push: "push new blocks to me again" (the receiver un-prunes the sender). */
+    record Graft() implements BlockMessage {
+        @Override
+        public int sizeBytes() {
+            return HEADER_BYTES;
         }
     }
 }

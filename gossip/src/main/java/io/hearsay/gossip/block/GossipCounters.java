@@ -24,7 +24,11 @@ public final class GossipCounters {
         UNSOLICITED_RESPONSES,
         ABSURD_RANGE_REQUESTS,
         UNKNOWN_BLOCK_REQUESTS,
-        PEERS_PENALISED
+        PEERS_PENALISED,
+        /** Tree push: neighbours pruned because they pushed a block this peer already had. */
+        PRUNES_SENT,
+        /** Tree push: pruned neighbours grafted back because a block had to be repaired. */
+        GRAFTS_SENT
     }
 
     private final long[] values = new long[Counter.values().length];

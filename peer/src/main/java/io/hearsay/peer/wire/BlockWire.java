@@ -57,7 +57,11 @@ public final class BlockWire {
         if (!envelope.hasMessage()) {
             throw new MalformedMessageException("envelope carries no message");
         }
-        return new SignedMessage<>(PkiId.fromBytes(envelope.getSigner()), envelope.getSequence(),
+        // The sequence is uint64 on the wire but a signed long in the replay window, whose arithmetic wraps
+        // above 2^63: a neighbour choosing such a sequence made the window index past its array, an exception
+        // on the protocol thread that was logged as a task failure but neither counted nor closed the link.
+        long sequence = number("sequence", envelope.getSequence());
+        return new SignedMessage<>(PkiId.fromBytes(envelope.getSigner()), sequence,
                 fromProto(envelope.getMessage()), envelope.getSignature().toByteArray());
     }
 
@@ -68,7 +72,8 @@ public final class BlockWire {
                     .setBlock(push.block().toByteString()).setForward(push.forward()));
         } else if (message instanceof BlockMessage.Announce announce) {
             out.setAnnounce(io.hearsay.proto.gossip.BlockMessage.Announce.newBuilder()
-                    .setNumber(announce.number()).setHeaderHash(announce.headerHash()).setForward(announce.forward()));
+                    .setNumber(announce.number()).setHeaderHash(announce.headerHash())
+                    .setBodyBytes(announce.bodyBytes()).setForward(announce.forward()));
         } else if (message instanceof BlockMessage.Request request) {
             out.setRequest(io.hearsay.proto.gossip.BlockMessage.Request.newBuilder()
                     .setNumber(request.number()).setHeaderHash(request.headerHash()).setForward(request.forward()));
@@ -84,6 +89,10 @@ public final class BlockWire {
                 range.addBlocks(block.toByteString());
             }
             out.setRangeResponse(range);
+        } else if (message instanceof BlockMessage.Prune) {
+            out.setPrune(io.hearsay.proto.gossip.BlockMessage.Prune.getDefaultInstance());
+        } else if (message instanceof BlockMessage.Graft) {
+            out.setGraft(io.hearsay.proto.gossip.BlockMessage.Graft.getDefaultInstance());
         } else {
             throw new IllegalArgumentException("no wire form for " + message.getClass().getName());
         }
@@ -97,8 +106,12 @@ public final class BlockWire {
             }
             case ANNOUNCE -> {
                 var announce = message.getAnnounce();
+                if (announce.getBodyBytes() < 0) {
+                    throw new MalformedMessageException("announced block size " + Integer.toUnsignedString(announce.getBodyBytes())
+                            + " is out of range");
+                }
                 return new BlockMessage.Announce(number("number", announce.getNumber()),
-                        hash("header hash", announce.getHeaderHash()), announce.getForward());
+                        hash("header hash", announce.getHeaderHash()), announce.getBodyBytes(), announce.getForward());
             }
             case REQUEST -> {
                 var request = message.getRequest();
@@ -123,6 +136,12 @@ public final class BlockWire {
                     blocks.add(block(block));
                 }
                 return new BlockMessage.RangeResponse(response.getRequestId(), blocks);
+            }
+            case PRUNE -> {
+                return new BlockMessage.Prune();
+            }
+            case GRAFT -> {
+                return new BlockMessage.Graft();
             }
             default -> throw new MalformedMessageException("message has no known kind");
         }

@@ -166,12 +166,8 @@ public final class WireBenchmark {
 
     /** The LAN preset, but the origin pushes every block whole to all its neighbours (the star's leaves). */
     private static BlockGossipConfig directSend(int peers) {
-        BlockGossipConfig l = BlockGossipConfig.lan();
-        return new BlockGossipConfig(peers - 1, Long.MAX_VALUE, false, l.hedgeDelayMillis(), l.heartbeatIntervalMillis(),
-                l.heartbeatFanout(), l.pullOnHeartbeat(), l.pullWindowBlocks(), l.pullResponseDelayMillis(),
-                l.repairOnHeartbeat(), l.repairCheckIntervalMillis(), l.repairBatchBlocks(), l.repairInflightBatchesMax(),
-                l.repairTimeoutMillis(), l.payloadBufferBlocksMax(), l.seenBlocksMax(), l.penaltyMillis(),
-                l.rangeRequestBlocksMax());
+        return BlockGossipConfig.lan().withTreePush(false).withPushFanout(peers - 1)
+                .withLazyPushThresholdBytes(Long.MAX_VALUE);
     }
 
     private void awaitConnected(LoopbackNetwork network, LoopbackNetwork.Topology topology) {

@@ -21,7 +21,7 @@ class LazyPushHedgingTest {
         BlockGossipConfig lan = BlockGossipConfig.lan();
         return new BlockGossipConfig(lan.pushFanout(), 1_024, true, 50, 600_000, lan.heartbeatFanout(), false, 0, 0,
                 false, 600_000, lan.repairBatchBlocks(), lan.repairInflightBatchesMax(), lan.repairTimeoutMillis(),
-                lan.payloadBufferBlocksMax(), lan.seenBlocksMax(), lan.penaltyMillis(), lan.rangeRequestBlocksMax());
+                lan.payloadBufferBlocksMax(), lan.seenBlocksMax(), lan.penaltyMillis(), lan.rangeRequestBlocksMax(), false, 0);
     }
 
     @Test
@@ -39,8 +39,8 @@ class LazyPushHedgingTest {
         PkiId dead = simulation.neighboursOf(late).first();
         PkiId alive = simulation.neighboursOf(late).last();
         simulation.crash(simulation.indexOf(dead));
-        simulation.gossip(late).onMessage(dead, new BlockMessage.Announce(1, hash, true));
-        simulation.gossip(late).onMessage(alive, new BlockMessage.Announce(1, hash, true));
+        simulation.gossip(late).onMessage(dead, new BlockMessage.Announce(1, hash, 2_048, true));
+        simulation.gossip(late).onMessage(alive, new BlockMessage.Announce(1, hash, 2_048, true));
 
         simulation.advance(40);
         assertThat(simulation.height(late)).as("SEED=%d nothing before the hedge delay", seed).isEqualTo(1);

@@ -43,6 +43,7 @@ final class BlockGossipHarness {
     final List<Sent> sent = new ArrayList<>();
     final List<Event> events = new ArrayList<>();
     final BlockGossip gossip;
+    private final HeldTimers timers = new HeldTimers();
 
     /** A peer at height 1 (genesis only) of a chain of {@code blocks} genuine blocks after genesis. */
     BlockGossipHarness(BlockGossipConfig config, int blocks) {
@@ -55,7 +56,7 @@ final class BlockGossipHarness {
         ledger = new CountingLedger(new TestChain(genuine.get(0)), failAt);
         StaticMembership membership = new StaticMembership(SELF, PeerSet.of(List.of(HONEST, OTHER, FORGER)),
                 Map.of(SELF, "Org1MSP", HONEST, "Org1MSP", OTHER, "Org1MSP", FORGER, "Org1MSP"));
-        PeerRuntime runtime = new PeerRuntime(() -> 0L, new HeldTimers(), RandomSource.seeded(7));
+        PeerRuntime runtime = new PeerRuntime(() -> 0L, timers, RandomSource.seeded(7));
         gossip = new BlockGossip(config, ledger, membership, runtime, (to, message) -> sent.add(new Sent(to, message)),
                 new BlockGossipListener() {
                     @Override
@@ -230,11 +231,36 @@ final class BlockGossipHarness {
         }
     }
 
-    /** Timers that never fire: these tests are about what a message does, not about time. */
+    /** Timers that fire only when a test says so ({@link #fireTimers()}): most tests are about messages, not time. */
     private static final class HeldTimers implements Scheduler {
+        private final List<Runnable> pending = new ArrayList<>();
+
         @Override
         public Timer schedule(long delayMillis, Runnable task) {
-            return () -> { };
+            boolean[] cancelled = new boolean[1];
+            pending.add(() -> {
+                if (!cancelled[0]) {
+                    task.run();
+                }
+            });
+            return () -> cancelled[0] = true;
         }
+
+        void fireAll() {
+            List<Runnable> due = new ArrayList<>(pending);
+            pending.clear();
+            due.forEach(Runnable::run);
+        }
+    }
+
+    /** Runs every timer pending now (not those they schedule), as if their delays had all passed. */
+    void fireTimers() {
+        timers.fireAll();
+    }
+
+    /** Messages sent to {@code peer} of the given type, in order. */
+    <T extends BlockMessage> List<T> sentTo(PkiId peer, Class<T> type) {
+        return sent.stream().filter(s -> s.to().equals(peer) && type.isInstance(s.message()))
+                .map(s -> type.cast(s.message())).toList();
     }
 }

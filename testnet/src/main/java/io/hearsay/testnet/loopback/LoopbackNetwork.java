@@ -156,6 +156,9 @@ public final class LoopbackNetwork implements AutoCloseable {
 
     /** Restarts a stopped peer from its ledger on disk, on its old port, and reconnects it. */
     public void restart(int i) {
+        if (peers[i] != null) {
+            throw new IllegalStateException(name(i) + " is running; stop it before restarting it");
+        }
         open(i);
         connect(i);
     }
@@ -179,6 +182,14 @@ public final class LoopbackNetwork implements AutoCloseable {
 
     public Ledger ledger(int i) {
         return ledgers[i];
+    }
+
+    /** Header hash of the last block in running peer {@code i}'s ledger. */
+    public byte[] headHash(int i) {
+        if (ledgers[i] == null) {
+            throw new IllegalStateException(name(i) + " is stopped");
+        }
+        return ledgers[i].headHash();
     }
 
     /** Heights of the running peers; -1 for a stopped one. */

@@ -27,6 +27,7 @@ import java.util.NavigableMap;
 import java.util.NavigableSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntFunction;
 import org.hyperledger.fabric.protos.common.Block;
 
@@ -67,6 +68,9 @@ public final class BlockSimulation {
     private final RandomSource random;
     private final SimulatedNetwork<SignedMessage<BlockMessage>> network;
     private final BlockSource orderer;
+    /** Makes a peer's ledger: at construction, and again for {@link #restartEmpty}. */
+    private final IntFunction<BlockLedger> ledgers;
+    private boolean started;
     private final List<PkiId> ids = new ArrayList<>();
     private final List<PeerSet> peerSets = new ArrayList<>();
     /** One instance for every peer's channel: a record per peer would cost 100,000 copies of four numbers. */
@@ -98,6 +102,7 @@ public final class BlockSimulation {
         this.random = RandomSource.seeded(scenario.seed());
         this.network = new SimulatedNetwork<>(loop, random.fork(), scenario.link(), signed -> signed.message().sizeBytes());
         this.orderer = orderer;
+        this.ledgers = ledgers == null ? peer -> new SimulatedChain((SimulatedOrderer) orderer) : ledgers;
         int n = scenario.peers();
         network.reserve(n);
         for (int i = 0; i < n; i++) {
@@ -128,7 +133,7 @@ public final class BlockSimulation {
         livePeers = n;
         liveAtTop = n;
         for (int i = 0; i < n; i++) {
-            chains[i] = ledgers == null ? new SimulatedChain((SimulatedOrderer) orderer) : ledgers.apply(i);
+            chains[i] = this.ledgers.apply(i);
             authenticators[i] = scenario.authenticators() == null
                     ? new KeyedHashAuthenticator(ids.get(i), secrets) : scenario.authenticators().of(i, ids.get(i));
             network.add(ids.get(i), null);
@@ -216,22 +221,64 @@ public final class BlockSimulation {
 
     /** Runs the scenario: the orderer cuts all blocks, then the run continues until every live peer has them. */
     public Result run(long timeLimitMillis) {
-        for (BlockGossip peer : gossip) {
-            peer.start();
-        }
+        start();
         for (int b = 1; b <= scenario.blocks(); b++) {
-            int number = b;
-            loop.schedule(scenario.blockIntervalMillis() * b, () -> {
-                Block block = orderer.cut();
-                liveAtTop = 0;
-                cutMicros[number] = loop.nowMicros();
-                commitMicros[number][0] = loop.nowMicros();
-                gossip[0].onOrdererBlock(block);
-            });
+            loop.schedule(scenario.blockIntervalMillis() * b, this::deliverNextBlock);
         }
         long limitMicros = timeLimitMillis * 1000;
         boolean done = loop.runWhile(() -> !allLiveHaveAll(), limitMicros);
         return result(done);
+    }
+
+    /**
+     * Starts every peer's gossip (its heartbeat and repair timers) without scheduling the scenario's blocks:
+     * for tests that drive the run themselves with {@link #cutBlock}, {@link #advance} and {@link #runUntil}.
+     * Call it once, before crashing or restarting peers; {@link #run} calls it if nobody has.
+     */
+    public void start() {
+        if (started) {
+            return;
+        }
+        started = true;
+        for (int i = 0; i < gossip.length; i++) {
+            // A peer crashed before the start has no timers to run; its restart starts them.
+            if (!network.isCrashed(ids.get(i))) {
+                gossip[i].start();
+            }
+        }
+    }
+
+    /**
+     * Has the orderer cut its next block now and hands it to the leader, peer 0, exactly as a scheduled cut of
+     * {@link #run} does; the block then spreads as virtual time advances. Blocks beyond the scenario's
+     * {@code blocks} are not in the latency records of {@link Result}.
+     *
+     * @return the block cut
+     */
+    public Block cutBlock() {
+        return deliverNextBlock();
+    }
+
+    private Block deliverNextBlock() {
+        Block block = orderer.cut();
+        long number = block.getHeader().getNumber();
+        liveAtTop = 0;
+        if (number < cutMicros.length) {
+            cutMicros[(int) number] = loop.nowMicros();
+            commitMicros[(int) number][0] = loop.nowMicros();
+        }
+        gossip[0].onOrdererBlock(block);
+        return block;
+    }
+
+    /**
+     * Runs events until {@code condition} holds or {@code maxMillis} of virtual time have passed, whichever
+     * comes first. The condition is checked before every event, so keep it cheap.
+     *
+     * @return whether the condition holds
+     */
+    public boolean runUntil(BooleanSupplier condition, long maxMillis) {
+        return loop.runWhile(() -> !condition.getAsBoolean(), loop.nowMicros() + maxMillis * 1000);
     }
 
     /** Runs until {@code millis} of virtual time from now have passed (faults are injected between calls). */
@@ -274,7 +321,24 @@ public final class BlockSimulation {
         }
         network.restart(ids.get(peer));
         gossip[peer] = newGossip(peer);
-        gossip[peer].start();
+        if (started) {
+            // Before the start, start() starts it with everyone else: starting it here too doubled its timers.
+            gossip[peer].start();
+        }
+    }
+
+    /**
+     * Crashes {@code peer} if it is live, replaces its ledger with a fresh one from the ledger factory (genesis
+     * only: a wiped disk or a new machine) and restarts it, so it must sync the whole chain from its neighbours.
+     */
+    public void restartEmpty(int peer) {
+        crash(peer);
+        chains[peer] = ledgers.apply(peer);
+        restart(peer);
+    }
+
+    public boolean isCrashed(int peer) {
+        return network.isCrashed(ids.get(peer));
     }
 
     public void partition(List<Integer> side) {

@@ -40,13 +40,15 @@ public final class BlockGossip {
     /** A lazily announced block being fetched: who announced it, who was asked, the hedge timer. */
     private static final class Fetch {
         final ByteString headerHash;
+        final int bodyBytes;
         final boolean forward;
         final List<PkiId> announcers = new ArrayList<>();
         int asked;
         Scheduler.Timer hedge;
 
-        Fetch(ByteString headerHash, boolean forward) {
+        Fetch(ByteString headerHash, int bodyBytes, boolean forward) {
             this.headerHash = headerHash;
+            this.bodyBytes = bodyBytes;
             this.forward = forward;
         }
     }
@@ -167,7 +169,9 @@ public final class BlockGossip {
         }
         if (!seen.add(idOf(block))) {
             counters.increment(Counter.DUPLICATE_BODIES);
-            if (config.treePush() && push.forward() && fetch == null && pruned.add(from)) {
+            // Only small blocks are pushed eagerly; a large duplicate answers a (hedged) request and prunes nothing.
+            if (config.treePush() && push.forward() && fetch == null
+                    && block.getSerializedSize() <= config.lazyPushThresholdBytes() && pruned.add(from)) {
                 // An eager push of a block that arrived first by another path: this edge closes a cycle; prune it.
                 counters.increment(Counter.PRUNES_SENT);
                 transport.send(from, new BlockMessage.Prune());
@@ -195,7 +199,7 @@ public final class BlockGossip {
         }
         Fetch fetch = fetches.get(number);
         if (fetch == null) {
-            fetch = new Fetch(announce.headerHash(), announce.forward());
+            fetch = new Fetch(announce.headerHash(), announce.bodyBytes(), announce.forward());
             fetches.put(number, fetch);
             fetch.announcers.add(from);
             if (config.treePush() && announce.forward() && announce.bodyBytes() <= config.lazyPushThresholdBytes()) {
@@ -226,7 +230,7 @@ public final class BlockGossip {
         }
         counters.increment(fetch.asked == 1 ? Counter.REQUESTS_SENT : Counter.HEDGED_REQUESTS);
         transport.send(announcer, new BlockMessage.Request(number, fetch.headerHash, fetch.forward));
-        fetch.hedge = runtime.scheduler().schedule(config.hedgeDelayMillis(), () -> {
+        fetch.hedge = runtime.scheduler().schedule(config.hedgeDelayMillis(fetch.bodyBytes), () -> {
             Fetch current = fetches.get(number);
             if (current == fetch) {
                 if (fetch.asked < fetch.announcers.size()) {

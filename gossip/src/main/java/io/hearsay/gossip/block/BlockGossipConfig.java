@@ -50,6 +50,9 @@ package io.hearsay.gossip.block;
  *     {@code hedgeDelayMillis} fetches it from the announcer and spreads it on, so a lost push or a dead
  *     parent costs one delay, not a heartbeat per tree level. Each costs every peer about this many small
  *     messages per block. 1,024: every pruned neighbour (the presets: robust to loss, see {@link #lan()}).
+ * @param hedgeBytesPerMilli a requested body is given {@code hedgeDelayMillis} plus its transfer time at this
+ *     rate before a second announcer is asked: the rate a busy announcer's upload still reaches (4 MB/s on a
+ *     LAN: a 1 MiB block gets 50 + 262 ms). Without it a large body that is merely slow is fetched twice.
  */
 public record BlockGossipConfig(
         int pushFanout,
@@ -71,7 +74,8 @@ public record BlockGossipConfig(
         long penaltyMillis,
         int rangeRequestBlocksMax,
         boolean treePush,
-        int treeAnnounceFanout) {
+        int treeAnnounceFanout,
+        long hedgeBytesPerMilli) {
 
     public BlockGossipConfig {
         check("pushFanout", pushFanout, 1, 1024);
@@ -90,6 +94,7 @@ public record BlockGossipConfig(
         check("penaltyMillis", penaltyMillis, 0, 3_600_000);
         check("rangeRequestBlocksMax", rangeRequestBlocksMax, 1, 100_000);
         check("treeAnnounceFanout", treeAnnounceFanout, 0, 1024);
+        check("hedgeBytesPerMilli", hedgeBytesPerMilli, 1, 1L << 40);
         if (rangeRequestBlocksMax < repairBatchBlocks) {
             throw new IllegalArgumentException("rangeRequestBlocksMax (" + rangeRequestBlocksMax
                     + ") must be at least repairBatchBlocks (" + repairBatchBlocks + "), or peers refuse each other's requests");
@@ -109,7 +114,7 @@ public record BlockGossipConfig(
         return new BlockGossipConfig(fanout, lazyPushThresholdBytes, announceToAllNeighbours, hedgeDelayMillis, heartbeatIntervalMillis,
                 heartbeatFanout, pullOnHeartbeat, pullWindowBlocks, pullResponseDelayMillis, repairOnHeartbeat,
                 repairCheckIntervalMillis, repairBatchBlocks, repairInflightBatchesMax, repairTimeoutMillis,
-                payloadBufferBlocksMax, seenBlocksMax, penaltyMillis, rangeRequestBlocksMax, treePush, treeAnnounceFanout);
+                payloadBufferBlocksMax, seenBlocksMax, penaltyMillis, rangeRequestBlocksMax, treePush, treeAnnounceFanout, hedgeBytesPerMilli);
     }
 
     /** The same settings with tree push on or off. */
@@ -117,7 +122,7 @@ public record BlockGossipConfig(
         return new BlockGossipConfig(pushFanout, lazyPushThresholdBytes, announceToAllNeighbours, hedgeDelayMillis,
                 heartbeatIntervalMillis, heartbeatFanout, pullOnHeartbeat, pullWindowBlocks, pullResponseDelayMillis,
                 repairOnHeartbeat, repairCheckIntervalMillis, repairBatchBlocks, repairInflightBatchesMax, repairTimeoutMillis,
-                payloadBufferBlocksMax, seenBlocksMax, penaltyMillis, rangeRequestBlocksMax, on, treeAnnounceFanout);
+                payloadBufferBlocksMax, seenBlocksMax, penaltyMillis, rangeRequestBlocksMax, on, treeAnnounceFanout, hedgeBytesPerMilli);
     }
 
     /** The same settings with another lazy-push threshold ({@code Long.MAX_VALUE}: always push whole). */
@@ -125,7 +130,12 @@ public record BlockGossipConfig(
         return new BlockGossipConfig(pushFanout, bytes, announceToAllNeighbours, hedgeDelayMillis,
                 heartbeatIntervalMillis, heartbeatFanout, pullOnHeartbeat, pullWindowBlocks, pullResponseDelayMillis,
                 repairOnHeartbeat, repairCheckIntervalMillis, repairBatchBlocks, repairInflightBatchesMax, repairTimeoutMillis,
-                payloadBufferBlocksMax, seenBlocksMax, penaltyMillis, rangeRequestBlocksMax, treePush, treeAnnounceFanout);
+                payloadBufferBlocksMax, seenBlocksMax, penaltyMillis, rangeRequestBlocksMax, treePush, treeAnnounceFanout, hedgeBytesPerMilli);
+    }
+
+    /** How long a requested body of {@code bodyBytes} may take before a second announcer is asked. */
+    public long hedgeDelayMillis(int bodyBytes) {
+        return hedgeDelayMillis + bodyBytes / hedgeBytesPerMilli;
     }
 
     private static void check(String field, long value, long min, long max) {
@@ -144,19 +154,19 @@ public record BlockGossipConfig(
      */
     public static BlockGossipConfig lan() {
         return new BlockGossipConfig(4, 16 * 1024, true, 50, 500, 3, false, 0, 0, true, 2_000, 64, 4, 1_000,
-                1_024, 4_096, 10_000, 256, true, 1_024);
+                1_024, 4_096, 10_000, 256, true, 1_024, 4_000);
     }
 
     /** As {@link #lan()} with timeouts for 100–300 ms round trips. */
     public static BlockGossipConfig wan() {
         return new BlockGossipConfig(4, 16 * 1024, true, 500, 1_000, 3, false, 0, 0, true, 5_000, 64, 4, 5_000,
-                1_024, 4_096, 30_000, 256, true, 1_024);
+                1_024, 4_096, 30_000, 256, true, 1_024, 1_000);
     }
 
     /** For large simulations: as {@link #lan()}, with a smaller duplicate filter to keep memory per peer low. */
     public static BlockGossipConfig simulation() {
         return new BlockGossipConfig(4, 16 * 1024, true, 50, 500, 3, false, 0, 0, true, 2_000, 64, 4, 1_000,
-                1_024, 256, 10_000, 256, true, 1_024);
+                1_024, 256, 10_000, 256, true, 1_024, 4_000);
     }
 
     /**
@@ -166,6 +176,6 @@ public record BlockGossipConfig(
      */
     public static BlockGossipConfig fabric() {
         return new BlockGossipConfig(3, Long.MAX_VALUE, false, 1_500, 4_000, 3, true, 10, 1_000, false, 10_000, 10, 1,
-                3_000, 20, 4_096, 0, 10, false, 0);
+                3_000, 20, 4_096, 0, 10, false, 0, 4_000);
     }
 }

@@ -117,6 +117,21 @@ class TreePushTest {
     }
 
     @Test
+    void aSecondCopyOfALargeBodyAnswersAHedgedRequestAndPrunesNothing() {
+        BlockGossipHarness peer = new BlockGossipHarness(TREE.withLazyPushThresholdBytes(10), 3);
+        assertThat(peer.block(1).getSerializedSize()).as("a large block for this config").isGreaterThan(10);
+        peer.deliver(HONEST, new BlockMessage.Push(peer.block(1), true));
+        peer.deliver(OTHER, new BlockMessage.Push(peer.block(1), true));
+        assertThat(peer.sentTo(OTHER, BlockMessage.Prune.class)).isEmpty();
+    }
+
+    @Test
+    void aLargeBodyGetsItsTransferTimeBeforeItIsHedged() {
+        assertThat(TREE.hedgeDelayMillis(0)).isEqualTo(TREE.hedgeDelayMillis());
+        assertThat(TREE.hedgeDelayMillis(1 << 20)).isEqualTo(TREE.hedgeDelayMillis() + (1 << 20) / TREE.hedgeBytesPerMilli());
+    }
+
+    @Test
     void withTreePushOffBlocksGoToARandomFanout() {
         BlockGossipHarness peer = new BlockGossipHarness(TREE.withTreePush(false).withPushFanout(1), 3);
         peer.push(HONEST, peer.block(1));

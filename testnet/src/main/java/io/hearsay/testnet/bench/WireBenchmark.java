@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
 import io.hearsay.gossip.block.BlockGossipConfig;
 import io.hearsay.gossip.block.BlockGossipListener;
+import io.hearsay.gossip.block.GossipCounters;
 import io.hearsay.identity.PkiId;
 import io.hearsay.identity.SigningIdentity;
 import io.hearsay.ledger.BlockRejectedException;
@@ -196,6 +197,7 @@ public final class WireBenchmark {
             previous = sendAndWait(network, sizedBlock(network.channel(), previous, target, "warm"));
             List<Double> times = new ArrayList<>();
             long received = receivedByOthers(network);
+            long[] countersBefore = gossipCounters(network);
             int actualBytes = 0;
             for (int b = 0; b < blocks; b++) {
                 Block block = sizedBlock(network.channel(), previous, target, "b" + b);
@@ -206,9 +208,15 @@ public final class WireBenchmark {
             }
             double perPeerPerBlock = (receivedByOthers(network) - received) / (double) (network.size() - 1) / blocks / actualBytes;
             Dissemination result = new Dissemination(mode, network.size(), target, actualBytes, Percentiles.of(times), perPeerPerBlock);
-            progress.printf(Locale.ROOT, "%s, %d peers, %d-byte blocks: time-to-all p50 %.1f ms p99 %.1f ms, received %.2f× block%n",
+            long[] countersAfter = gossipCounters(network);
+            StringBuilder counts = new StringBuilder();
+            for (GossipCounters.Counter counter : REPORTED) {
+                counts.append(' ').append(counter.name().toLowerCase(Locale.ROOT)).append('=')
+                        .append(countersAfter[counter.ordinal()] - countersBefore[counter.ordinal()]);
+            }
+            progress.printf(Locale.ROOT, "%s, %d peers, %d-byte blocks: time-to-all p50 %.1f ms p99 %.1f ms, received %.2f× block;%s%n",
                     mode, network.size(), actualBytes, result.timeToAllMillis().p50(), result.timeToAllMillis().p99(),
-                    perPeerPerBlock);
+                    perPeerPerBlock, counts);
             results.add(result);
         }
         return results;
@@ -219,6 +227,22 @@ public final class WireBenchmark {
         network.peer(0).onOrdererBlock(block);
         waitFor("block " + number + " at every peer", () -> commits.allAt.containsKey(number));
         return block;
+    }
+
+    /** Gossip counters worth seeing per series: they explain the bytes and the tail. */
+    private static final List<GossipCounters.Counter> REPORTED = List.of(GossipCounters.Counter.DUPLICATE_BODIES,
+            GossipCounters.Counter.HEDGED_REQUESTS, GossipCounters.Counter.PRUNES_SENT, GossipCounters.Counter.GRAFTS_SENT,
+            GossipCounters.Counter.RANGE_REQUESTS_SENT);
+
+    /** Every gossip counter summed over the network's peers. */
+    private static long[] gossipCounters(LoopbackNetwork network) {
+        long[] sums = new long[GossipCounters.Counter.values().length];
+        for (int i = 0; i < network.size(); i++) {
+            for (GossipCounters.Counter counter : GossipCounters.Counter.values()) {
+                sums[counter.ordinal()] += network.peer(i).gossipCounters().get(counter);
+            }
+        }
+        return sums;
     }
 
     private static long receivedByOthers(LoopbackNetwork network) {

@@ -21,7 +21,7 @@ class LazyPushHedgingTest {
         BlockGossipConfig lan = BlockGossipConfig.lan();
         return new BlockGossipConfig(lan.pushFanout(), 1_024, true, 50, 600_000, lan.heartbeatFanout(), false, 0, 0,
                 false, 600_000, lan.repairBatchBlocks(), lan.repairInflightBatchesMax(), lan.repairTimeoutMillis(),
-                lan.payloadBufferBlocksMax(), lan.seenBlocksMax(), lan.penaltyMillis(), lan.rangeRequestBlocksMax(), false, 0);
+                lan.payloadBufferBlocksMax(), lan.seenBlocksMax(), lan.penaltyMillis(), lan.rangeRequestBlocksMax(), false, 0, lan.hedgeBytesPerMilli());
     }
 
     @Test

@@ -289,6 +289,15 @@ final class GossipConnection {
             }
             case CHUNK -> {
                 ByteString data = frame.getChunk().getData();
+                // Senders cut every chunk but the last at their chunkBytes, never below CHUNK_BYTES_MIN. Refusing
+                // smaller ones bounds the pieces a message is held in: one-byte chunks cost an object per byte
+                // (about 50 times messageBytesMax), and empty ones grew the list without any bound.
+                if (!frame.getChunk().getLast() && data.size() < GossipTransportConfig.CHUNK_BYTES_MIN) {
+                    counters.increment(Counter.MALFORMED);
+                    closeLocked("chunk of " + data.size() + " bytes before the last; senders cut at least "
+                            + GossipTransportConfig.CHUNK_BYTES_MIN);
+                    return null;
+                }
                 pieceBytes += data.size();
                 if (pieceBytes > config.messageBytesMax()) {
                     counters.increment(Counter.OVERSIZED);
@@ -370,6 +379,22 @@ final class GossipConnection {
             LOG.info("closing gossip connection {} {}: {}", dialed ? "to" : "from", name(), reason);
         }
         stream.close(reason);
+        owner.closed(this);
+    }
+
+    /**
+     * gRPC refused a frame over its inbound limit ({@link GossipTransportConfig#frameBytesMax}) and ended the
+     * stream before this connection saw the frame; counted and logged here like any oversized message, since
+     * gRPC tells the call listener no more than "cancelled".
+     */
+    void onOversizedFrame(String description) {
+        synchronized (this) {
+            if (!markClosed()) {
+                return;
+            }
+            counters.increment(Counter.OVERSIZED);
+            LOG.info("closing gossip connection {} {}: frame refused: {}", dialed ? "to" : "from", name(), description);
+        }
         owner.closed(this);
     }
 

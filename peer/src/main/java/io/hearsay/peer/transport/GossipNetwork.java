@@ -3,6 +3,7 @@ package io.hearsay.peer.transport;
 import com.google.protobuf.ByteString;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
+import io.grpc.Context;
 import io.grpc.Grpc;
 import io.grpc.KnownLength;
 import io.grpc.ManagedChannel;
@@ -12,6 +13,7 @@ import io.grpc.Server;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.ServerStreamTracer;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -38,6 +40,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,6 +79,16 @@ public final class GossipNetwork implements AutoCloseable {
             .setResponseMarshaller(Bytes.MARSHALLER)
             .build();
 
+    /**
+     * The status gRPC closed an accepted stream with. gRPC refuses a frame over maxInboundMessageSize itself and
+     * cancels the stream; the call listener hears only "cancelled", so without this the refusal was neither
+     * counted nor explained. A stream tracer sees the status and hands it over through the call's context.
+     */
+    private static final Context.Key<AtomicReference<Status>> CLOSE_STATUS = Context.key("hearsay-gossip-close-status");
+
+    /** Room for a replacement stream while the old one closes; more than that on one connection is refused. */
+    static final int STREAMS_PER_CONNECTION_MAX = 4;
+
     private final GossipTransportConfig config;
     private final SigningIdentity self;
     private final TlsCredentials tls;
@@ -113,6 +126,10 @@ public final class GossipNetwork implements AutoCloseable {
             server = NettyServerBuilder.forAddress(address)
                     .sslContext(tls.serverContext())
                     .maxInboundMessageSize(config.frameBytesMax())
+                    // One gossip stream per neighbour pair: a connection holding more is probing, and each
+                    // unauthenticated stream is held until the handshake deadline.
+                    .maxConcurrentCallsPerConnection(STREAMS_PER_CONNECTION_MAX)
+                    .addStreamTracerFactory(new CloseStatusTracer())
                     .permitKeepAliveTime(config.keepAliveMillis() / 2, TimeUnit.MILLISECONDS)
                     .permitKeepAliveWithoutCalls(true)
                     .addService(service)
@@ -212,6 +229,10 @@ public final class GossipNetwork implements AutoCloseable {
             connection = new GossipConnection(config, counters, owner, true, dialer.peer);
             dialer.attempt = connection;
         }
+        // The channel has a reconnect backoff of its own (1 s growing to 2 minutes), during which it fails calls
+        // without trying to connect; left alone, it and not reconnectMaxMillis decided how long a neighbour back
+        // from an outage stayed unreached. Resetting it makes this dialer's backoff the only one.
+        dialer.channel.resetConnectBackoff();
         ClientCall<byte[], byte[]> call = dialer.channel.newCall(CONNECT, CallOptions.DEFAULT);
         call.start(new ClientCall.Listener<>() {
             @Override
@@ -221,7 +242,12 @@ public final class GossipNetwork implements AutoCloseable {
 
             @Override
             public void onClose(Status status, Metadata trailers) {
-                connection.onStreamEnded(describe(status));
+                if (status.getCode() == Status.Code.RESOURCE_EXHAUSTED) {
+                    // This side's deframer refused a frame over frameBytesMax (see CLOSE_STATUS).
+                    connection.onOversizedFrame(describe(status));
+                } else {
+                    connection.onStreamEnded(describe(status));
+                }
             }
 
             @Override
@@ -246,7 +272,16 @@ public final class GossipNetwork implements AutoCloseable {
                     config.reconnectMinMillis() << Math.min(dialer.failures, 20));
             long delay = ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
             dialer.failures++;
-            dialer.pending = timers.schedule(() -> dial(dialer), delay, TimeUnit.MILLISECONDS);
+            dialer.pending = timers.schedule(() -> {
+                // No longer pending once running (it waits for this lock, so `pending` is assigned by then). A
+                // dial can fail before this task returns (a refused connection, or a channel in transient failure,
+                // fails the call at once); its redialLater must then schedule the next attempt. Testing
+                // pending.isDone() instead found this very task "still pending", and redialling stopped for good.
+                synchronized (dialer) {
+                    dialer.pending = null;
+                }
+                dial(dialer);
+            }, delay, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -348,6 +383,7 @@ public final class GossipNetwork implements AutoCloseable {
         @Override
         public ServerCall.Listener<byte[]> startCall(ServerCall<byte[], byte[]> call, Metadata headers) {
             GossipConnection connection = new GossipConnection(config, counters, owner, false, null);
+            AtomicReference<Status> closeStatus = CLOSE_STATUS.get();
             if (closed) {
                 call.close(Status.UNAVAILABLE.withDescription(GossipConnection.SHUTDOWN), new Metadata());
                 return new ServerCall.Listener<>() { };
@@ -368,7 +404,12 @@ public final class GossipNetwork implements AutoCloseable {
 
                 @Override
                 public void onCancel() {
-                    connection.onStreamEnded("cancelled by the neighbour or the network");
+                    Status status = closeStatus == null ? null : closeStatus.get();
+                    if (status != null && status.getCode() == Status.Code.RESOURCE_EXHAUSTED) {
+                        connection.onOversizedFrame(describe(status));
+                    } else {
+                        connection.onStreamEnded("cancelled by the neighbour or the network");
+                    }
                 }
 
                 @Override
@@ -379,6 +420,26 @@ public final class GossipNetwork implements AutoCloseable {
                 @Override
                 public void onReady() {
                     connection.pump();
+                }
+            };
+        }
+    }
+
+    /** Records each accepted stream's close status where its listener can read it (see {@link #CLOSE_STATUS}). */
+    private static final class CloseStatusTracer extends ServerStreamTracer.Factory {
+        @Override
+        public ServerStreamTracer newServerStreamTracer(String fullMethodName, Metadata headers) {
+            AtomicReference<Status> closeStatus = new AtomicReference<>();
+            return new ServerStreamTracer() {
+                @Override
+                public Context filterContext(Context context) {
+                    return context.withValue(CLOSE_STATUS, closeStatus);
+                }
+
+                @Override
+                public void streamClosed(Status status) {
+                    // Called before the listener hears of the close, so onCancel finds it.
+                    closeStatus.set(status);
                 }
             };
         }

@@ -31,8 +31,14 @@ public record GossipTransportConfig(
         long reconnectMaxMillis,
         long keepAliveMillis) {
 
+    /**
+     * The smallest chunk size a peer may be configured with. Receivers rely on it: every chunk of a message but
+     * the last is at least this large, so a message is held in at most messageBytesMax / 1 KiB pieces.
+     */
+    public static final int CHUNK_BYTES_MIN = 1024;
+
     public GossipTransportConfig {
-        check("chunkBytes", chunkBytes, 1024, 4 << 20);
+        check("chunkBytes", chunkBytes, CHUNK_BYTES_MIN, 4 << 20);
         check("messageBytesMax", messageBytesMax, chunkBytes, 1 << 30);
         check("controlQueueMessagesMax", controlQueueMessagesMax, 16, 1 << 20);
         check("bulkQueueBytesMax", bulkQueueBytesMax, messageBytesMax, 1L << 34);

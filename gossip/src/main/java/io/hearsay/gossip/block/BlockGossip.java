@@ -84,8 +84,8 @@ public final class BlockGossip {
             }
 
             @Override
-            public boolean isBuffered(long number) {
-                return buffer.containsKey(number);
+            public boolean isCovered(long number) {
+                return buffer.containsKey(number) || fetches.containsKey(number);
             }
 
             @Override

@@ -32,7 +32,11 @@ final class RangeRepair {
     interface Blocks {
         long height();
 
-        boolean isBuffered(long number);
+        /**
+         * True if block {@code number} needs no range request: it waits in the reorder buffer, or a lazy-push
+         * fetch of it is under way (repair asking too would download a large body twice).
+         */
+        boolean isCovered(long number);
 
         /**
          * Hands a repaired run of consecutive blocks to the commit path in one go; returns the number of the
@@ -98,7 +102,7 @@ final class RangeRepair {
             }
             long to = Math.min(Math.min(from + config.repairBatchBlocks(), ceiling), claimedHeights.get(source, 0));
             for (long n = from + 1; n < to; n++) {
-                if (blocks.isBuffered(n) || isRequested(n)) {
+                if (blocks.isCovered(n) || isRequested(n)) {
                     to = n;
                     break;
                 }
@@ -177,7 +181,7 @@ final class RangeRepair {
 
     private long firstUncovered(long start, long ceiling) {
         long n = start;
-        while (n < ceiling && (blocks.isBuffered(n) || isRequested(n))) {
+        while (n < ceiling && (blocks.isCovered(n) || isRequested(n))) {
             n++;
         }
         return n;

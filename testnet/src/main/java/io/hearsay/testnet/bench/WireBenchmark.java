@@ -65,8 +65,10 @@ public final class WireBenchmark {
      * @param fabricBlocks blocks per series for the fabric mode (each takes seconds: Fabric pulls every 4 s)
      * @param degree neighbours per peer in the gossip modes
      */
-    public record Config(List<Integer> peerCounts, List<Integer> blockBytes, int blocks, int fabricBlocks, int degree,
-            int catchUpBlocks, int catchUpTransactions, boolean dissemination, boolean catchUp, Path workParent) {}
+    public record Config(List<Integer> peerCounts, List<String> modes, List<Integer> blockBytes, int blocks, int fabricBlocks,
+            int degree, int catchUpBlocks, int catchUpTransactions, boolean dissemination, boolean catchUp, Path workParent) {
+        public static final List<String> MODES = List.of("direct", "hearsay", "fabric");
+    }
 
     public record Dissemination(String mode, int peers, int targetBytes, int blockBytes, Percentiles timeToAllMillis,
             double receivedPerPeerPerBlock) {}
@@ -104,7 +106,7 @@ public final class WireBenchmark {
         try (WorkDirectory work = WorkDirectory.temporary("hearsay-bench-wire", config.workParent())) {
             if (config.dissemination()) {
                 for (int peers : config.peerCounts()) {
-                    for (String mode : List.of("direct", "hearsay", "fabric")) {
+                    for (String mode : config.modes()) {
                         try (LoopbackNetwork network = startNetwork(work.path().resolve(mode + "-" + peers), peers, mode)) {
                             dissemination.addAll(disseminate(network, mode));
                             if (peers >= largest && mode.equals("hearsay")) {

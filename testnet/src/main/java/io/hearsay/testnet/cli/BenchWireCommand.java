@@ -30,6 +30,10 @@ final class BenchWireCommand implements Callable<Integer> {
             description = "Network sizes, even, 4 to 200. Default: ${DEFAULT-VALUE}.")
     List<Integer> peers;
 
+    @Option(names = "--modes", split = ",", paramLabel = "MODE", defaultValue = "direct,hearsay,fabric",
+            description = "Dissemination modes to run, of direct, hearsay, fabric. Default: ${DEFAULT-VALUE}.")
+    List<String> modes;
+
     @Option(names = "--block-bytes", split = ",", paramLabel = "B", defaultValue = "1024,102400,1048576",
             description = "Target block sizes in bytes, 1 to 16777216. Default: ${DEFAULT-VALUE}.")
     List<Integer> blockBytes;
@@ -73,6 +77,12 @@ final class BenchWireCommand implements Callable<Integer> {
                         "--peers must be even (two organisations of equal size), got " + n);
             }
         }
+        for (String mode : modes) {
+            if (!WireBenchmark.Config.MODES.contains(mode)) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--modes takes direct, hearsay and fabric, not '" + mode + "'");
+            }
+        }
         for (int b : blockBytes) {
             OptionRanges.check(spec, "--block-bytes", b, 1, 16 << 20);
         }
@@ -81,7 +91,7 @@ final class BenchWireCommand implements Callable<Integer> {
         OptionRanges.check(spec, "--degree", degree, 2, 64);
         OptionRanges.check(spec, "--catch-up-blocks", catchUpBlocks, 1, 1_000_000);
         OptionRanges.check(spec, "--catch-up-txs", catchUpTransactions, 1, 10_000);
-        WireBenchmark.Config config = new WireBenchmark.Config(peers, blockBytes, blocks, fabricBlocks, degree, catchUpBlocks,
+        WireBenchmark.Config config = new WireBenchmark.Config(peers, modes, blockBytes, blocks, fabricBlocks, degree, catchUpBlocks,
                 catchUpTransactions, !skipDissemination, !skipCatchUp, workParent);
         WireBenchmark.Result result = new WireBenchmark(config, spec.commandLine().getErr()).run();
         PrintWriter out = spec.commandLine().getOut();

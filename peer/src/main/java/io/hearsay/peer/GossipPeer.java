@@ -1,12 +1,12 @@
 package io.hearsay.peer;
 
+import io.hearsay.discovery.auth.AuthenticatedChannel;
+import io.hearsay.discovery.auth.EcdsaAuthenticator;
+import io.hearsay.discovery.auth.IntegrityConfig;
+import io.hearsay.discovery.auth.SignedMessage;
 import io.hearsay.discovery.runtime.PeerRuntime;
 import io.hearsay.discovery.runtime.Transport;
-import io.hearsay.gossip.auth.AuthenticatedChannel;
 import io.hearsay.gossip.auth.Codecs;
-import io.hearsay.gossip.auth.EcdsaAuthenticator;
-import io.hearsay.gossip.auth.IntegrityConfig;
-import io.hearsay.gossip.auth.SignedMessage;
 import io.hearsay.gossip.block.BlockGossip;
 import io.hearsay.gossip.block.BlockGossipConfig;
 import io.hearsay.gossip.block.BlockGossipListener;

@@ -1,6 +1,8 @@
 package io.hearsay.gossip.auth;
 
 import com.google.protobuf.ByteString;
+import io.hearsay.discovery.auth.ContentWriter;
+import io.hearsay.discovery.auth.MessageCodec;
 import io.hearsay.gossip.block.BlockMessage;
 import io.hearsay.gossip.block.HeaderHashes;
 import io.hearsay.gossip.item.ItemDigest;

@@ -135,6 +135,21 @@ public final class BlockGossip {
         offer(block, null, true);
     }
 
+    /**
+     * True if {@code message} would change nothing here: an announcement of a block this peer already has or
+     * holds (a tree-push peer hears of every block from each pruned neighbour; announcements of a block being
+     * fetched still count, as hedging needs their senders). The channel may
+     * drop such a message before paying for its signature check, since nothing of it reaches any state.
+     */
+    public boolean isStale(BlockMessage message) {
+        if (message instanceof BlockMessage.Announce announce) {
+            long number = announce.number();
+            return number < ledger.height() || buffer.containsKey(number)
+                    || seen.contains(new BlockId(number, announce.headerHash()));
+        }
+        return false;
+    }
+
     public void onMessage(PkiId from, BlockMessage message) {
         if (message instanceof BlockMessage.Push push) {
             onPush(from, push);

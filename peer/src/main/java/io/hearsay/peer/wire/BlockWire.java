@@ -2,7 +2,7 @@ package io.hearsay.peer.wire;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.hearsay.gossip.auth.SignedMessage;
+import io.hearsay.discovery.auth.SignedMessage;
 import io.hearsay.gossip.block.BlockMessage;
 import io.hearsay.identity.PkiId;
 import io.hearsay.proto.gossip.SignedEnvelope;

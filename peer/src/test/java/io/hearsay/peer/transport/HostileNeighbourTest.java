@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
-import io.hearsay.gossip.auth.AuthenticatedChannel.Drop;
-import io.hearsay.gossip.auth.IntegrityConfig;
-import io.hearsay.gossip.auth.SignedMessage;
+import io.hearsay.discovery.auth.AuthenticatedChannel.Drop;
+import io.hearsay.discovery.auth.IntegrityConfig;
+import io.hearsay.discovery.auth.SignedMessage;
 import io.hearsay.gossip.block.BlockMessage;
 import io.hearsay.gossip.block.GossipCounters;
 import io.hearsay.gossip.block.HeaderHashes;

@@ -1,12 +1,12 @@
 package io.hearsay.peer.transport;
 
+import io.hearsay.discovery.auth.AuthenticatedChannel;
+import io.hearsay.discovery.auth.EcdsaAuthenticator;
+import io.hearsay.discovery.auth.IntegrityConfig;
+import io.hearsay.discovery.auth.SignedMessage;
 import io.hearsay.discovery.membership.Membership;
 import io.hearsay.discovery.membership.PeerSet;
-import io.hearsay.gossip.auth.AuthenticatedChannel;
 import io.hearsay.gossip.auth.Codecs;
-import io.hearsay.gossip.auth.EcdsaAuthenticator;
-import io.hearsay.gossip.auth.IntegrityConfig;
-import io.hearsay.gossip.auth.SignedMessage;
 import io.hearsay.gossip.block.BlockMessage;
 import io.hearsay.identity.PkiId;
 import io.hearsay.identity.SigningIdentity;

@@ -8,7 +8,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.hearsay.gossip.auth.SignedMessage;
+import io.hearsay.discovery.auth.SignedMessage;
 import io.hearsay.gossip.block.BlockMessage;
 import io.hearsay.identity.PkiId;
 import io.hearsay.identity.SigningIdentity;

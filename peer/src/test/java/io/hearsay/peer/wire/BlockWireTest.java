@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnknownFieldSet;
-import io.hearsay.gossip.auth.SignedMessage;
+import io.hearsay.discovery.auth.SignedMessage;
 import io.hearsay.gossip.block.BlockMessage;
 import io.hearsay.identity.PkiId;
 import io.hearsay.proto.gossip.SignedEnvelope;

@@ -113,7 +113,11 @@ public final class WireBenchmark {
                                 System.gc();
                                 resident = ProcFiles.residentBytes().orElse(-1);
                                 largest = peers;
-                                progress.printf(Locale.ROOT, "memory: %d peers resident %.0f MiB%n", peers, resident / 1048576.0);
+                                Runtime jvm = Runtime.getRuntime();
+                                progress.printf(Locale.ROOT,
+                                        "memory: %d peers resident %.0f MiB (Java heap: %.0f MiB used of %.0f MiB committed, max %.0f MiB)%n",
+                                        peers, resident / 1048576.0, (jvm.totalMemory() - jvm.freeMemory()) / 1048576.0,
+                                        jvm.totalMemory() / 1048576.0, jvm.maxMemory() / 1048576.0);
                             }
                         }
                     }

@@ -4,6 +4,8 @@ import io.hearsay.testnet.bench.Json;
 import io.hearsay.testnet.sim.SimulationRunner;
 import io.hearsay.testnet.sim.SimulationRunner.Mode;
 import io.hearsay.testnet.sim.SimulationRunner.Summary;
+import io.hearsay.testnet.sim.SimulationRunner.SwimSummary;
+import io.hearsay.testnet.sim.SwimSimulation;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.Locale;
@@ -25,6 +27,9 @@ import picocli.CommandLine.Spec;
                     + " anti-entropy; rumor-feedback-counter and rumor-blind-coin rumor mongering with --k.",
             "Block modes run block gossip on a random graph of --degree: fabric (Fabric's defaults) and"
                     + " hearsay (ours); a round is the preset's heartbeat interval.",
+            "swim runs SWIM failure detection (the lan() preset) and crashes --crashes peers: it reports the time"
+                    + " until every live peer holds a crashed peer dead, false deaths under --loss, and messages per peer"
+                    + " per second.",
             "Prints a table, or one JSON object with --json."
         })
 final class SimulateCommand implements Callable<Integer> {
@@ -38,7 +43,7 @@ final class SimulateCommand implements Callable<Integer> {
     int peers;
 
     @Option(names = "--mode", paramLabel = "MODE", defaultValue = "hearsay",
-            description = "push, pull, push-pull, rumor-feedback-counter, rumor-blind-coin, fabric or hearsay."
+            description = "push, pull, push-pull, rumor-feedback-counter, rumor-blind-coin, fabric, hearsay or swim."
                     + " Default: ${DEFAULT-VALUE}.")
     String mode;
 
@@ -80,11 +85,23 @@ final class SimulateCommand implements Callable<Integer> {
             description = "Block modes: virtual milliseconds between blocks, 1 to 600000. Default: ${DEFAULT-VALUE}.")
     long blockIntervalMillis;
 
+    @Option(names = "--crashes", paramLabel = "C", defaultValue = "20",
+            description = "swim: peers crashed, one every 250 ms after 2 s of warm-up, 0 to half the peers."
+                    + " Default: ${DEFAULT-VALUE}.")
+    int crashes;
+
+    @Option(names = "--seconds", paramLabel = "S", defaultValue = "10",
+            description = "swim: virtual seconds run after the last crash, 1 to 3600. Default: ${DEFAULT-VALUE}.")
+    long seconds;
+
     @Option(names = "--json", description = "Print one JSON object instead of a table.")
     boolean json;
 
     @Override
     public Integer call() {
+        if (SimulationRunner.SWIM_MODE.equals(mode.toLowerCase(Locale.ROOT))) {
+            return callSwim();
+        }
         Summary summary = SimulationRunner.run(options(spec, peers, mode, fanout, k, loss, seed, runs, blocks, blockBytes,
                 degree, blockIntervalMillis));
         PrintWriter out = spec.commandLine().getOut();
@@ -113,10 +130,71 @@ final class SimulateCommand implements Callable<Integer> {
             parsedMode = Mode.fromCliName(mode);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "Invalid value for option '--mode': '" + mode
-                    + "'; it must be one of " + Arrays.stream(Mode.values()).map(m -> m.cliName).collect(Collectors.joining(", ")));
+                    + "'; it must be one of " + Arrays.stream(Mode.values()).map(m -> m.cliName).collect(Collectors.joining(", "))
+                    + ", " + SimulationRunner.SWIM_MODE);
         }
         return new SimulationRunner.Options(peers, parsedMode, fanout, k, loss, seed, runs, blocks, blockBytes, degree,
                 blockIntervalMillis);
+    }
+
+    private Integer callSwim() {
+        OptionRanges.check(spec, "--peers", peers, 2, PEERS_MAX);
+        OptionRanges.check(spec, "--crashes", crashes, 0, peers / 2);
+        OptionRanges.check(spec, "--seconds", seconds, 1, 3_600);
+        if (!(loss >= 0 && loss <= 0.9)) {
+            throw new ParameterException(spec.commandLine(),
+                    "Invalid value for option '--loss': " + loss + " is out of range; it must be between 0 and 0.9");
+        }
+        SwimSummary summary = SimulationRunner.runSwim(new SimulationRunner.SwimOptions(peers, crashes, loss, seconds, seed));
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(json ? swimJson(summary) : swimTable(summary));
+        out.flush();
+        return 0;
+    }
+
+    static String swimJson(SwimSummary summary) {
+        SimulationRunner.SwimOptions o = summary.options();
+        SwimSimulation.Result r = summary.result();
+        return new Json()
+                .field("peers", o.peers())
+                .field("mode", SimulationRunner.SWIM_MODE)
+                .field("seed", o.seed())
+                .field("loss", o.loss())
+                .field("crashes", r.crashed())
+                .field("undetected", r.undetected())
+                .field("detection_ms_p50", r.detectionMillis().p50())
+                .field("detection_ms_p99", r.detectionMillis().p99())
+                .field("detection_ms_max", r.detectionMillis().max())
+                .field("false_deaths", r.falseDeaths())
+                .field("false_suspicions", r.falseSuspicions())
+                .field("refutations", r.refutations())
+                .field("messages_per_peer_per_second", r.messagesPerPeerPerSecond())
+                .field("bytes_per_peer_per_second", r.bytesPerPeerPerSecond())
+                .field("virtual_ms", r.virtualMillis())
+                .field("events", r.events())
+                .field("wall_seconds", summary.wallSeconds())
+                .field("trace_hash", Long.toHexString(r.traceHash()))
+                .toString();
+    }
+
+    static String swimTable(SwimSummary summary) {
+        SimulationRunner.SwimOptions o = summary.options();
+        SwimSimulation.Result r = summary.result();
+        StringBuilder text = new StringBuilder();
+        text.append(String.format(Locale.ROOT, "Hearsay simulation: swim (lan preset), %,d peers, seed %d, loss %.2f%n",
+                o.peers(), o.seed(), o.loss()));
+        text.append(String.format(Locale.ROOT, "  %-34s %12d (%d undetected)%n", "peers crashed", r.crashed(), r.undetected()));
+        text.append(String.format(Locale.ROOT, "  %-34s %12.0f / %.0f / %.0f%n", "detected by all, ms p50 / p99 / max",
+                r.detectionMillis().p50(), r.detectionMillis().p99(), r.detectionMillis().max()));
+        text.append(String.format(Locale.ROOT, "  %-34s %12d%n", "false deaths", r.falseDeaths()));
+        text.append(String.format(Locale.ROOT, "  %-34s %12d (%d refutations)%n", "false suspicions", r.falseSuspicions(),
+                r.refutations()));
+        text.append(String.format(Locale.ROOT, "  %-34s %12.1f (%,.0f bytes)%n", "messages per peer per second",
+                r.messagesPerPeerPerSecond(), r.bytesPerPeerPerSecond()));
+        text.append(String.format(Locale.ROOT, "  %-34s %,12d in %.2f s, %,d virtual ms%n", "events", r.events(),
+                summary.wallSeconds(), r.virtualMillis()));
+        text.append(String.format(Locale.ROOT, "  %-34s %12s%n", "trace hash", Long.toHexString(r.traceHash())));
+        return text.toString();
     }
 
     static String json(Summary s) {

@@ -1,15 +1,15 @@
 package io.hearsay.testnet.sim;
 
+import io.hearsay.discovery.auth.AuthenticatedChannel;
+import io.hearsay.discovery.auth.IntegrityConfig;
+import io.hearsay.discovery.auth.KeyedHashAuthenticator;
+import io.hearsay.discovery.auth.MessageAuthenticator;
+import io.hearsay.discovery.auth.SignedMessage;
 import io.hearsay.discovery.membership.PeerSet;
 import io.hearsay.discovery.membership.StaticMembership;
 import io.hearsay.discovery.runtime.PeerRuntime;
 import io.hearsay.discovery.runtime.RandomSource;
-import io.hearsay.gossip.auth.AuthenticatedChannel;
 import io.hearsay.gossip.auth.Codecs;
-import io.hearsay.gossip.auth.IntegrityConfig;
-import io.hearsay.gossip.auth.KeyedHashAuthenticator;
-import io.hearsay.gossip.auth.MessageAuthenticator;
-import io.hearsay.gossip.auth.SignedMessage;
 import io.hearsay.gossip.block.BlockGossip;
 import io.hearsay.gossip.block.BlockGossipConfig;
 import io.hearsay.gossip.block.BlockGossipListener;

@@ -1,5 +1,6 @@
 package io.hearsay.testnet.sim;
 
+import io.hearsay.discovery.swim.SwimConfig;
 import io.hearsay.gossip.block.BlockGossipConfig;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -105,6 +106,34 @@ public final class SimulationRunner {
     }
 
     private SimulationRunner() {}
+
+    /** The {@code swim} mode's name on the command line; not a {@link Mode}, as it measures failure detection. */
+    public static final String SWIM_MODE = "swim";
+
+    /**
+     * What {@code simulate --mode swim} runs: {@code peers} SWIM members on LAN links (the {@code lan()} preset),
+     * 2 s of warm-up, then {@code crashes} random peers crashed 250 ms apart, then {@code seconds} more.
+     */
+    public record SwimOptions(int peers, int crashes, double loss, long seconds, long seed) {}
+
+    /** A SWIM run's figures and the wall-clock seconds it took. */
+    public record SwimSummary(SwimOptions options, SwimSimulation.Result result, double wallSeconds) {}
+
+    /** Anchors in a SWIM run: the peers a restarted peer rejoins through (never crashed by the run). */
+    private static final int SWIM_ANCHORS = 4;
+    private static final long SWIM_WARM_UP_MILLIS = 2_000;
+    private static final long SWIM_CRASH_SPACING_MILLIS = 250;
+
+    public static SwimSummary runSwim(SwimOptions options) {
+        long started = System.nanoTime();
+        SwimSimulation simulation = new SwimSimulation(new SwimSimulation.Scenario(options.peers(),
+                Math.min(SWIM_ANCHORS, options.peers()), SwimConfig.lan(), LinkModel.lan().withLoss(options.loss()),
+                options.seed()));
+        simulation.advance(SWIM_WARM_UP_MILLIS);
+        simulation.crashRandom(options.crashes(), SWIM_CRASH_SPACING_MILLIS);
+        simulation.advance(options.seconds() * 1000);
+        return new SwimSummary(options, simulation.result(), (System.nanoTime() - started) / 1e9);
+    }
 
     public static Summary run(Options options) {
         return run(options, RunObserver.NONE);

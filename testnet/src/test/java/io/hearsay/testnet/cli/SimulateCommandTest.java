@@ -52,6 +52,17 @@ class SimulateCommandTest {
     }
 
     @Test
+    void swimModeReportsDetectionFalseDeathsAndMessageRate() {
+        Map<String, Object> result = json("simulate", "--mode", "swim", "--peers", "200", "--crashes", "3", "--seconds", "5",
+                "--json");
+        assertThat(result).containsKeys("detection_ms_p50", "detection_ms_p99", "false_deaths", "messages_per_peer_per_second");
+        assertThat(((Number) result.get("crashes")).intValue()).isEqualTo(3);
+        assertThat(((Number) result.get("undetected")).intValue()).isZero();
+        assertThat(((Number) result.get("false_deaths")).intValue()).isZero();
+        assertThat(((Number) result.get("detection_ms_p99")).doubleValue()).isBetween(100.0, 5_000.0);
+    }
+
+    @Test
     void sameSeedSameOutput() {
         CliRun first = CliRun.of("simulate", "--mode", "pull", "--peers", "200", "--seed", "9", "--json");
         CliRun second = CliRun.of("simulate", "--mode", "pull", "--peers", "200", "--seed", "9", "--json");

@@ -3,9 +3,9 @@ package io.hearsay.testnet.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
-import io.hearsay.gossip.auth.AuthenticatedChannel.Drop;
-import io.hearsay.gossip.auth.EcdsaAuthenticator;
-import io.hearsay.gossip.auth.SignedMessage;
+import io.hearsay.discovery.auth.AuthenticatedChannel.Drop;
+import io.hearsay.discovery.auth.EcdsaAuthenticator;
+import io.hearsay.discovery.auth.SignedMessage;
 import io.hearsay.gossip.block.BlockGossipConfig;
 import io.hearsay.gossip.block.BlockMessage;
 import io.hearsay.identity.CryptoGen;

@@ -1,4 +1,4 @@
-package io.hearsay.gossip.auth;
+package io.hearsay.discovery.auth;
 
 /** A message's signature or signer was not acceptable; the message says which. */
 public final class AuthenticationException extends Exception {

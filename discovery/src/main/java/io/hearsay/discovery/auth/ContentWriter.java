@@ -1,4 +1,4 @@
-package io.hearsay.gossip.auth;
+package io.hearsay.discovery.auth;
 
 import com.google.protobuf.ByteString;
 import java.io.UTFDataFormatException;

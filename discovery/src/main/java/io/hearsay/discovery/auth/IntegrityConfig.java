@@ -1,4 +1,4 @@
-package io.hearsay.gossip.auth;
+package io.hearsay.discovery.auth;
 
 /**
  * @param replayWindowMessages how far out of order one sender's messages may arrive and still be accepted;

@@ -1,4 +1,4 @@
-package io.hearsay.gossip.auth;
+package io.hearsay.discovery.auth;
 
 /**
  * Anti-replay for one signer's sequence numbers, as IPsec does it: the highest sequence seen and a bitmap

@@ -1,13 +1,10 @@
-package io.hearsay.gossip.auth;
+package io.hearsay.discovery.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.ByteString;
+import io.hearsay.discovery.auth.AuthenticatedChannel.Drop;
 import io.hearsay.discovery.membership.PeerSet;
 import io.hearsay.discovery.membership.StaticMembership;
-import io.hearsay.gossip.auth.AuthenticatedChannel.Drop;
-import io.hearsay.gossip.item.ItemMessage;
-import io.hearsay.gossip.item.VersionedItem;
 import io.hearsay.identity.CryptoGen;
 import io.hearsay.identity.CryptoMaterial;
 import io.hearsay.identity.Identity;
@@ -32,6 +29,16 @@ import org.junit.jupiter.api.io.TempDir;
  * reason, and the peer keeps serving everyone else.
  */
 class AuthenticatedChannelTest {
+    /** A protocol message as small as can be: the channel is generic, so any type with a codec will do. */
+    private record Note(String key) {}
+
+    /** The note's key is all a receiver acts on, so it is all the signature needs to cover. */
+    private static final MessageCodec<Note> NOTES = note -> {
+        ContentWriter out = new ContentWriter(16);
+        out.writeUtf(note.key());
+        return out.toByteArray();
+    };
+
     @TempDir
     static Path crypto;
 
@@ -55,11 +62,11 @@ class AuthenticatedChannelTest {
     }
 
     private final AtomicLong now = new AtomicLong(1_000);
-    private final List<SignedMessage<ItemMessage>> wire = new ArrayList<>();
+    private final List<SignedMessage<Note>> wire = new ArrayList<>();
     private final List<String> delivered = new ArrayList<>();
-    private AuthenticatedChannel<ItemMessage> bobsChannel;
+    private AuthenticatedChannel<Note> bobsChannel;
 
-    private AuthenticatedChannel<ItemMessage> channelOf(SigningIdentity self, List<String> sink) {
+    private AuthenticatedChannel<Note> channelOf(SigningIdentity self, List<String> sink) {
         TreeMap<PkiId, String> directory = new TreeMap<>();
         for (SigningIdentity member : List.of(alice, bob, carol)) {
             directory.put(member.pkiId(), "Org1MSP");
@@ -67,19 +74,19 @@ class AuthenticatedChannelTest {
         directory.put(self.pkiId(), self.mspId());
         StaticMembership membership = new StaticMembership(self.pkiId(), PeerSet.of(directory.keySet()).without(self.pkiId()), directory);
         MessageAuthenticator authenticator = new EcdsaAuthenticator(self, id -> Optional.ofNullable(identities.get(id)));
-        return new AuthenticatedChannel<>(self.pkiId(), authenticator, Codecs.ITEMS, membership, now::get,
+        return new AuthenticatedChannel<>(self.pkiId(), authenticator, NOTES, membership, now::get,
                 IntegrityConfig.defaults(), (to, message) -> wire.add(message),
-                (from, message) -> sink.add(((ItemMessage.Rumor) message).items().get(0).key()), (from, reason) -> { }, 0);
+                (from, message) -> sink.add(message.key()), (from, reason) -> { }, 0);
     }
 
     /** A message signed by {@code sender}'s own channel, captured off the wire. */
-    private SignedMessage<ItemMessage> signedBy(SigningIdentity sender, String key) {
-        channelOf(sender, new ArrayList<>()).transport().send(bob.pkiId(), rumor(key));
+    private SignedMessage<Note> signedBy(SigningIdentity sender, String key) {
+        channelOf(sender, new ArrayList<>()).transport().send(bob.pkiId(), note(key));
         return wire.remove(wire.size() - 1);
     }
 
-    private static ItemMessage rumor(String key) {
-        return new ItemMessage.Rumor(List.of(new VersionedItem(key, 1, ByteString.copyFromUtf8("v"))));
+    private static Note note(String key) {
+        return new Note(key);
     }
 
     @BeforeEach
@@ -89,7 +96,7 @@ class AuthenticatedChannelTest {
 
     @Test
     void signedMessageIsDeliveredOnceAndItsReplayDropped() {
-        SignedMessage<ItemMessage> message = signedBy(alice, "a");
+        SignedMessage<Note> message = signedBy(alice, "a");
         bobsChannel.onMessage(alice.pkiId(), message);
         bobsChannel.onMessage(alice.pkiId(), message);
         assertThat(delivered).containsExactly("a");
@@ -98,8 +105,8 @@ class AuthenticatedChannelTest {
 
     @Test
     void alteredMessageFailsItsSignature() {
-        SignedMessage<ItemMessage> genuine = signedBy(alice, "a");
-        SignedMessage<ItemMessage> altered = new SignedMessage<>(genuine.signer(), genuine.sequence(), rumor("evil"),
+        SignedMessage<Note> genuine = signedBy(alice, "a");
+        SignedMessage<Note> altered = new SignedMessage<>(genuine.signer(), genuine.sequence(), note("evil"),
                 genuine.signature());
         bobsChannel.onMessage(alice.pkiId(), altered);
         assertThat(delivered).isEmpty();
@@ -124,11 +131,11 @@ class AuthenticatedChannelTest {
 
     @Test
     void outOfOrderWithinTheWindowIsAcceptedButTooOldIsNot() {
-        AuthenticatedChannel<ItemMessage> alicesChannel = channelOf(alice, new ArrayList<>());
+        AuthenticatedChannel<Note> alicesChannel = channelOf(alice, new ArrayList<>());
         for (int i = 0; i < 1100; i++) {
-            alicesChannel.transport().send(bob.pkiId(), rumor("m" + i));
+            alicesChannel.transport().send(bob.pkiId(), note("m" + i));
         }
-        List<SignedMessage<ItemMessage>> sent = new ArrayList<>(wire);
+        List<SignedMessage<Note>> sent = new ArrayList<>(wire);
         bobsChannel.onMessage(alice.pkiId(), sent.get(1050));
         bobsChannel.onMessage(alice.pkiId(), sent.get(1049));
         bobsChannel.onMessage(alice.pkiId(), sent.get(10));
@@ -140,11 +147,11 @@ class AuthenticatedChannelTest {
 
     @Test
     void floodingNeighbourIsRateLimitedWhileOthersAreStillServed() {
-        AuthenticatedChannel<ItemMessage> carolsChannel = channelOf(carol, new ArrayList<>());
+        AuthenticatedChannel<Note> carolsChannel = channelOf(carol, new ArrayList<>());
         for (int i = 0; i < 3000; i++) {
-            carolsChannel.transport().send(bob.pkiId(), rumor("flood" + i));
+            carolsChannel.transport().send(bob.pkiId(), note("flood" + i));
         }
-        List<SignedMessage<ItemMessage>> flood = new ArrayList<>(wire);
+        List<SignedMessage<Note>> flood = new ArrayList<>(wire);
         flood.forEach(message -> bobsChannel.onMessage(carol.pkiId(), message));
         long accepted = delivered.size();
         assertThat(accepted).as("the burst allowance passes, the rest is dropped").isEqualTo(1000);
@@ -152,7 +159,7 @@ class AuthenticatedChannelTest {
         bobsChannel.onMessage(alice.pkiId(), signedBy(alice, "a"));
         assertThat(delivered).last().isEqualTo("a");
         now.addAndGet(1_000);
-        bobsChannel.onMessage(carol.pkiId(), new SignedMessage<>(carol.pkiId(), 0, rumor("x"), new byte[0]));
+        bobsChannel.onMessage(carol.pkiId(), new SignedMessage<>(carol.pkiId(), 0, note("x"), new byte[0]));
         assertThat(bobsChannel.drops(Drop.RATE_LIMITED)).as("refilled after a second").isEqualTo(2000);
     }
 

@@ -1,4 +1,4 @@
-package io.hearsay.gossip.auth;
+package io.hearsay.discovery.auth;
 
 import io.hearsay.discovery.membership.Membership;
 import io.hearsay.discovery.runtime.Clock;

@@ -1,4 +1,4 @@
-package io.hearsay.gossip.auth;
+package io.hearsay.discovery.auth;
 
 /**
  * The canonical bytes of a message that its signature covers. Two messages that mean the same must give

@@ -115,6 +115,7 @@ public final class GossipPeer implements AutoCloseable {
                         listener.onDropped(from, reason);
                     }
                 });
+        channel.skipStale(gossip::isStale);
     }
 
     /** Starts a peer: its server listens, its protocol timers run. Connect it to neighbours with {@link #connect}. */

@@ -8,9 +8,12 @@ import io.hearsay.identity.PkiId;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 
 /**
  * Puts a protocol on signed messages. Outgoing messages get this peer's next sequence number and
@@ -98,6 +101,13 @@ public final class AuthenticatedChannel<M> implements MessageHandler<SignedMessa
     private int senderCount;
     private final EnumMap<Drop, Long> drops = new EnumMap<>(Drop.class);
     private long nextSequence;
+    /** The last message signed, and whom it went to: a multicast of one message is signed once. */
+    private M lastMessage;
+    private long lastSequence;
+    private byte[] lastSignature;
+    private final List<PkiId> lastReceivers = new ArrayList<>(8);
+    private Predicate<M> stale = message -> false;
+    private long staleSkipped;
 
     /**
      * @param firstSequence where this incarnation's sequence numbers start. They must exceed every number the
@@ -125,11 +135,38 @@ public final class AuthenticatedChannel<M> implements MessageHandler<SignedMessa
     /** The transport the protocol sends with: signs, then hands to the network. */
     public Transport<M> transport() {
         return (to, message) -> {
+            if (message == lastMessage && !lastReceivers.contains(to)) {
+                // The same message to another receiver (a push or announcement to several neighbours): its
+                // signature and sequence serve again. Each receiver still sees each sequence once, and only this
+                // peer can put its messages on its own links, so nothing here can be replayed.
+                lastReceivers.add(to);
+                network.send(to, new SignedMessage<>(self, lastSequence, message, lastSignature));
+                return;
+            }
             long sequence = nextSequence++;
             ContentWriter content = content(selfWords[0], selfWords[1], selfWords[2], selfWords[3], sequence, message);
             byte[] signature = authenticator.sign(content.buffer(), content.length());
+            lastMessage = message;
+            lastSequence = sequence;
+            lastSignature = signature;
+            lastReceivers.clear();
+            lastReceivers.add(to);
             network.send(to, new SignedMessage<>(self, sequence, message, signature));
         };
+    }
+
+    /**
+     * Lets the protocol name messages that would change nothing (e.g. an announcement of a block it has):
+     * they are dropped after the cheap checks and before the signature check, uncounted as drops (they are
+     * not faults) but counted in {@link #staleSkipped()}. Nothing of an unverified message reaches any state.
+     */
+    public void skipStale(Predicate<M> stale) {
+        this.stale = stale;
+    }
+
+    /** Messages dropped unverified because the protocol found them stale. */
+    public long staleSkipped() {
+        return staleSkipped;
     }
 
     /** Where the network delivers: checks, then passes the message to the protocol. */
@@ -153,6 +190,10 @@ public final class AuthenticatedChannel<M> implements MessageHandler<SignedMessa
             drop(verdict == ReplayWindow.Verdict.REPLAYED ? Drop.REPLAYED : Drop.TOO_OLD, from,
                     "sequence " + signed.sequence() + " " + (verdict == ReplayWindow.Verdict.REPLAYED
                             ? "was already received" : "is older than the replay window"));
+            return;
+        }
+        if (stale.test(signed.message())) {
+            staleSkipped++;
             return;
         }
         try {

@@ -104,6 +104,45 @@ class AuthenticatedChannelTest {
     }
 
     @Test
+    void oneMessageToSeveralNeighboursIsSignedOnceAndEachAcceptsIt() {
+        AuthenticatedChannel<Note> alicesChannel = channelOf(alice, new ArrayList<>());
+        Note multicast = note("block");
+        alicesChannel.transport().send(bob.pkiId(), multicast);
+        alicesChannel.transport().send(carol.pkiId(), multicast);
+        assertThat(wire).hasSize(2);
+        assertThat(wire.get(1).signature()).as("signed once").isSameAs(wire.get(0).signature());
+        assertThat(wire.get(1).sequence()).isEqualTo(wire.get(0).sequence());
+        List<String> carols = new ArrayList<>();
+        AuthenticatedChannel<Note> carolsChannel = channelOf(carol, carols);
+        bobsChannel.onMessage(alice.pkiId(), wire.get(0));
+        carolsChannel.onMessage(alice.pkiId(), wire.get(1));
+        assertThat(delivered).containsExactly("block");
+        assertThat(carols).containsExactly("block");
+
+        // The same message to the same neighbour again is a new message: a fresh sequence, not a replay.
+        alicesChannel.transport().send(bob.pkiId(), multicast);
+        assertThat(wire.get(2).sequence()).isGreaterThan(wire.get(0).sequence());
+        bobsChannel.onMessage(alice.pkiId(), wire.get(2));
+        assertThat(delivered).containsExactly("block", "block");
+        assertThat(bobsChannel.drops()).isEmpty();
+    }
+
+    @Test
+    void aMessageTheProtocolFindsStaleIsDroppedBeforeItsSignatureIsChecked() {
+        bobsChannel.skipStale(note -> note.key().startsWith("old"));
+        SignedMessage<Note> stale = signedBy(alice, "old news");
+        SignedMessage<Note> forgedStale = new SignedMessage<>(stale.signer(), stale.sequence() + 1, note("old forgery"),
+                new byte[] {1, 2, 3});
+        bobsChannel.onMessage(alice.pkiId(), stale);
+        bobsChannel.onMessage(alice.pkiId(), forgedStale);
+        assertThat(delivered).isEmpty();
+        assertThat(bobsChannel.staleSkipped()).isEqualTo(2);
+        assertThat(bobsChannel.drops()).as("not faults, and the forgery was never verified").isEmpty();
+        bobsChannel.onMessage(alice.pkiId(), signedBy(alice, "fresh"));
+        assertThat(delivered).containsExactly("fresh");
+    }
+
+    @Test
     void alteredMessageFailsItsSignature() {
         SignedMessage<Note> genuine = signedBy(alice, "a");
         SignedMessage<Note> altered = new SignedMessage<>(genuine.signer(), genuine.sequence(), note("evil"),

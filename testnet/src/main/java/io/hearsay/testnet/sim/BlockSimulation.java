@@ -205,6 +205,7 @@ public final class BlockSimulation {
                 (from, message) -> gossip[peer].onMessage(from, message),
                 (from, reason) -> { }, loop.nowMicros());
         network.setHandler(ids.get(peer), channels[peer]);
+        channels[peer].skipStale(message -> gossip[peer].isStale(message));
         return new BlockGossip(scenario.config(), chains[peer], membership, runtime, channels[peer].transport(),
                 new BlockGossipListener() {
                     @Override

@@ -134,6 +134,16 @@ public final class Identity {
         Signatures.verify(publicKey, message, signature);
     }
 
+    /**
+     * As {@link #verify(byte[], byte[])}, for a message that is (a view into) a parsed message's bytes, or
+     * a concatenation of such: it is hashed where it lies instead of being copied into one array first.
+     *
+     * @throws IdentityException naming why it did not
+     */
+    public void verify(ByteString message, byte[] signature) {
+        Signatures.verify(publicKey, message, signature);
+    }
+
     @Override
     public boolean equals(Object other) {
         return other instanceof Identity that && serialized.equals(that.serialized);

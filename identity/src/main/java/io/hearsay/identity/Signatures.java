@@ -1,5 +1,6 @@
 package io.hearsay.identity;
 
+import com.google.protobuf.ByteString;
 import io.hearsay.identity.IdentityException.Reason;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -54,6 +55,17 @@ public final class Signatures {
     }
 
     static void verify(ECPublicKeyParameters key, byte[] message, byte[] signature) {
+        BigInteger[] rs = decodeLowS(signature);
+        verifyDigest(key, Hashes.sha256(message), rs);
+    }
+
+    /** As {@link #verify(ECPublicKeyParameters, byte[], byte[])}, hashing the message where it lies. */
+    static void verify(ECPublicKeyParameters key, ByteString message, byte[] signature) {
+        BigInteger[] rs = decodeLowS(signature);
+        verifyDigest(key, Hashes.sha256(message), rs);
+    }
+
+    private static BigInteger[] decodeLowS(byte[] signature) {
         BigInteger[] rs;
         try {
             // decode() re-encodes and compares, so it accepts only the one strict DER form.
@@ -66,9 +78,13 @@ public final class Signatures {
             throw new IdentityException(Reason.HIGH_S_SIGNATURE,
                     "signature has a high S value; signatures must be low-S normalised, as Fabric requires");
         }
+        return rs;
+    }
+
+    private static void verifyDigest(ECPublicKeyParameters key, byte[] digest, BigInteger[] rs) {
         ECDSASigner verifier = new ECDSASigner();
         verifier.init(false, key);
-        if (!verifier.verifySignature(Hashes.sha256(message), rs[0], rs[1])) {
+        if (!verifier.verifySignature(digest, rs[0], rs[1])) {
             throw new IdentityException(Reason.BAD_SIGNATURE, "signature does not match the message and key");
         }
     }

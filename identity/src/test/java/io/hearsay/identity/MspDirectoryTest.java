@@ -193,6 +193,90 @@ class MspDirectoryTest {
                 Reason.WRONG_KEY_TYPE, "does not belong");
     }
 
+    @Test
+    void aCachedIdentityIsFoundFromAnyBufferHoldingItsBytes() {
+        SigningIdentity peer = validMember();
+        ByteString bytes = peer.identity().serialized();
+        Identity first = directory.validate(bytes);
+        // The same bytes as a view into a larger buffer, as a parsed transaction hands them over.
+        ByteString view = ByteString.copyFromUtf8("prefix").concat(bytes).concat(ByteString.copyFromUtf8("suffix"))
+                .substring(6, 6 + bytes.size());
+        assertThat(directory.validate(view)).isSameAs(first);
+        assertThat(directory.validate(ByteString.copyFrom(bytes.toByteArray()))).isSameAs(first);
+        assertThat(first.serialized()).isEqualTo(bytes);
+    }
+
+    @Test
+    void bytesThatDifferFromACachedIdentityAreValidatedAsThemselves() {
+        SigningIdentity peer = validMember();
+        assertThat(directory.validate(peer.identity().serialized()).mspId()).isEqualTo("Org1MSP");
+        // Same length, same certificate, another organisation: must not be taken for the cached identity.
+        ByteString claimsOrg2 = serialise("Org2MSP", peer.identity().certificate());
+        assertThat(claimsOrg2.size()).isEqualTo(peer.identity().serialized().size());
+        assertRefused(() -> directory.validate(claimsOrg2), Reason.FOREIGN_CA, "not by the signing CA of Org2MSP");
+        assertThat(directory.validate(peer.identity().serialized()).mspId()).isEqualTo("Org1MSP");
+    }
+
+    @Test
+    void theCacheKeepsAtMostItsBoundAndStillAnswersRightWhenFull() {
+        MspDirectory small = new MspDirectory(List.of(new OrganizationMsp("Org1MSP", org1Ca.certificate(),
+                org1TlsCa.certificate())), () -> now.get(), 3);
+        List<SigningIdentity> members = new java.util.ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            members.add(validMember());
+        }
+        for (int round = 0; round < 2; round++) {
+            for (SigningIdentity member : members) {
+                assertThat(small.validate(member.identity().serialized()).pkiId()).isEqualTo(member.pkiId());
+                assertThat(small.cachedIdentities()).isBetween(1, 3);
+            }
+        }
+        assertThatThrownBy(() -> new MspDirectory(List.of(), () -> now.get(), 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 1");
+    }
+
+    @Test
+    void threadsValidatingTheSameIdentitiesAtOnceAllGetTheRightAnswer() throws Exception {
+        List<SigningIdentity> members = List.of(validMember(), validMember(), member(org2Ca, "Org2MSP",
+                NOW.minus(Duration.ofDays(1)), YEAR));
+        SigningIdentity impostor = member(org2Ca, "Org1MSP", NOW.minus(Duration.ofDays(1)), YEAR);
+        int threads = 4;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            List<java.util.concurrent.Future<Integer>> results = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                results.add(pool.submit(() -> {
+                    int checked = 0;
+                    for (int i = 0; i < 300; i++) {
+                        SigningIdentity member = members.get(i % members.size());
+                        assertThat(directory.validate(member.identity().serialized()).pkiId()).isEqualTo(member.pkiId());
+                        assertRefused(() -> directory.validate(impostor.identity().serialized()), Reason.FOREIGN_CA, "Org1MSP");
+                        checked++;
+                    }
+                    return checked;
+                }));
+            }
+            for (java.util.concurrent.Future<Integer> result : results) {
+                assertThat(result.get()).isEqualTo(300);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void fingerprintDependsOnTheBytesOnlyNotOnWhereTheyLie() {
+        ByteString bytes = validMember().identity().serialized();
+        ByteString view = ByteString.copyFromUtf8("xyz").concat(bytes).substring(3);
+        assertThat(MspDirectory.fingerprint(view)).isEqualTo(MspDirectory.fingerprint(bytes));
+        assertThat(MspDirectory.fingerprint(bytes.substring(0, bytes.size() - 1)))
+                .isNotEqualTo(MspDirectory.fingerprint(bytes));
+        byte[] flipped = bytes.toByteArray();
+        flipped[flipped.length / 2] ^= 1;
+        assertThat(MspDirectory.fingerprint(ByteString.copyFrom(flipped))).isNotEqualTo(MspDirectory.fingerprint(bytes));
+        assertThat(MspDirectory.fingerprint(ByteString.EMPTY)).isNotEqualTo(MspDirectory.fingerprint(ByteString.copyFrom(new byte[1])));
+    }
+
     private static ByteString serialise(String mspId, X509Certificate certificate) {
         return SerializedIdentity.newBuilder().setMspid(mspId)
                 .setIdBytes(ByteString.copyFrom(Pem.encodeCertificate(certificate))).build().toByteString();

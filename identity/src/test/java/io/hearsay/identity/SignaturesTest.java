@@ -3,6 +3,7 @@ package io.hearsay.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.ByteString;
 import io.hearsay.identity.IdentityException.Reason;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,27 @@ class SignaturesTest {
     void signatureVerifies() {
         byte[] signature = Signatures.sign(keys.getPrivate(), message);
         Signatures.verify(keys.getPublic(), message, signature);
+    }
+
+    @Test
+    void aMessageGivenAsByteStringsVerifiesWithoutBeingCopiedAndIsCheckedTheSame() throws Exception {
+        byte[] signature = Signatures.sign(keys.getPrivate(), message);
+        var key = Signatures.publicParameters(keys.getPublic());
+        ByteString flat = ByteString.copyFrom(message);
+        ByteString rope = flat.substring(0, 5).concat(flat.substring(5));
+        ByteString view = ByteString.copyFromUtf8("..").concat(flat).substring(2);
+        for (ByteString form : java.util.List.of(flat, rope, view)) {
+            Signatures.verify(key, form, signature);
+        }
+        ByteString tampered = rope.substring(1);
+        assertThatThrownBy(() -> Signatures.verify(key, tampered, signature))
+                .isInstanceOfSatisfying(IdentityException.class, e -> assertThat(e.reason()).isEqualTo(Reason.BAD_SIGNATURE));
+        BigInteger[] rs = StandardDSAEncoding.INSTANCE.decode(Crypto.DOMAIN.getN(), signature);
+        byte[] highS = StandardDSAEncoding.INSTANCE.encode(Crypto.DOMAIN.getN(), rs[0], Crypto.DOMAIN.getN().subtract(rs[1]));
+        assertThatThrownBy(() -> Signatures.verify(key, rope, highS))
+                .isInstanceOfSatisfying(IdentityException.class, e -> assertThat(e.reason()).isEqualTo(Reason.HIGH_S_SIGNATURE));
+        assertThatThrownBy(() -> Signatures.verify(key, rope, new byte[] {0x30, 0x00}))
+                .isInstanceOfSatisfying(IdentityException.class, e -> assertThat(e.reason()).isEqualTo(Reason.MALFORMED_SIGNATURE));
     }
 
     @Test

@@ -11,6 +11,8 @@ import io.hearsay.ledger.storage.StorageBatch;
 import io.hearsay.ledger.validation.CheckedTransaction;
 import io.hearsay.ledger.validation.CheckedTransaction.NamespaceReadWriteSet;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -54,6 +56,8 @@ final class CommitPlanner {
         }
     }
 
+    private static final Comparator<StorageBatch.Operation> BY_KEY = (a, b) -> Arrays.compareUnsigned(a.key(), b.key());
+
     private final LedgerStorage storage;
 
     CommitPlanner(LedgerStorage storage) {
@@ -83,6 +87,7 @@ final class CommitPlanner {
         Map<StoredKey, byte[]> pending = new HashMap<>();
         Set<String> blockTransactionIds = new HashSet<>();
         List<TxValidationCode> codes = new ArrayList<>(checked.size());
+        List<StorageBatch.Operation> transactionIndex = new ArrayList<>(checked.size());
 
         for (int position = 0; position < checked.size(); position++) {
             CheckedTransaction transaction = checked.get(position);
@@ -93,22 +98,31 @@ final class CommitPlanner {
             if (code == TxValidationCode.VALID && duplicate) {
                 code = TxValidationCode.DUPLICATE_TXID;
             }
-            if (code == TxValidationCode.VALID && !readsAreCurrent(transaction, pending, committed)) {
+            if (code == TxValidationCode.VALID && !readsAreCurrent(transaction, committed.readKeys(position), pending, committed)) {
                 code = TxValidationCode.MVCC_READ_CONFLICT;
             }
             if (code == TxValidationCode.VALID) {
-                applyWrites(transaction, new Version(number, position), pending, committed, stateHash);
+                applyWrites(transaction, committed.writeKeys(position), new Version(number, position), pending, committed,
+                        stateHash);
             }
             // The first occurrence of an id keeps the index entry; a duplicate must not overwrite it.
             if (!txId.isEmpty() && !duplicate) {
                 blockTransactionIds.add(txId);
-                batch.put(Keyspace.TRANSACTIONS, LedgerKeys.transactionId(txId),
-                        LedgerKeys.transactionRecord(number, position, code));
+                transactionIndex.add(new StorageBatch.Operation(Keyspace.TRANSACTIONS, LedgerKeys.transactionId(txId),
+                        LedgerKeys.transactionRecord(number, position, code)));
             }
             codes.add(code);
         }
 
-        for (Map.Entry<StoredKey, byte[]> write : pending.entrySet()) {
+        // Each key once, so the order is free: in key order, RocksDB inserts each into its memtable from where
+        // the one before went instead of searching its skip list from the top.
+        transactionIndex.sort(BY_KEY);
+        for (StorageBatch.Operation entry : transactionIndex) {
+            batch.put(entry.keyspace(), entry.key(), entry.value());
+        }
+        List<Map.Entry<StoredKey, byte[]>> stateWrites = new ArrayList<>(pending.entrySet());
+        stateWrites.sort(Map.Entry.comparingByKey());
+        for (Map.Entry<StoredKey, byte[]> write : stateWrites) {
             byte[] key = write.getKey().bytes();
             if (write.getValue() == null) {
                 batch.delete(Keyspace.STATE, key);
@@ -129,18 +143,20 @@ final class CommitPlanner {
                 Collections.unmodifiableMap(pending), Collections.unmodifiableSet(blockTransactionIds));
     }
 
-    private static boolean readsAreCurrent(CheckedTransaction transaction, Map<StoredKey, byte[]> pending,
+    /** @param keys the stored key of each read, in read-write set order */
+    private static boolean readsAreCurrent(CheckedTransaction transaction, StoredKey[] keys, Map<StoredKey, byte[]> pending,
             PlannerReads committed) {
+        int index = 0;
         for (NamespaceReadWriteSet namespace : transaction.readWriteSets()) {
             for (KVRead read : namespace.kvRwSet().getReadsList()) {
-                byte[] current = current(new StoredKey(StateCodec.key(namespace.namespace(), read.getKey())), pending, committed);
+                byte[] current = current(keys[index++], pending, committed);
                 if (current == null) {
                     if (read.hasVersion()) {
                         return false;
                     }
                     continue;
                 }
-                Version version = StateCodec.decode(current).version();
+                Version version = StateCodec.version(current);
                 if (!read.hasVersion() || read.getVersion().getBlockNum() != version.blockNumber()
                         || read.getVersion().getTxNum() != version.transactionNumber()) {
                     return false;
@@ -150,24 +166,27 @@ final class CommitPlanner {
         return true;
     }
 
-    private static void applyWrites(CheckedTransaction transaction, Version version, Map<StoredKey, byte[]> pending,
-            PlannerReads committed, StateHash stateHash) {
+    /** @param keys the stored key of each write, in read-write set order */
+    private static void applyWrites(CheckedTransaction transaction, StoredKey[] keys, Version version,
+            Map<StoredKey, byte[]> pending, PlannerReads committed, StateHash stateHash) {
+        int index = 0;
         for (NamespaceReadWriteSet namespace : transaction.readWriteSets()) {
             String ns = namespace.namespace();
             for (KVWrite write : namespace.kvRwSet().getWritesList()) {
-                StoredKey key = new StoredKey(StateCodec.key(ns, write.getKey()));
+                StoredKey key = keys[index++];
                 byte[] old = current(key, pending, committed);
                 if (old != null) {
-                    VersionedValue previous = StateCodec.decode(old);
-                    stateHash.remove(ns, write.getKey(), previous.value().toByteArray(),
-                            previous.version().blockNumber(), previous.version().transactionNumber());
+                    Version previous = StateCodec.version(old);
+                    stateHash.remove(ns, write.getKey(), old, StateCodec.VERSION_BYTES, old.length - StateCodec.VERSION_BYTES,
+                            previous.blockNumber(), previous.transactionNumber());
                 }
                 if (write.getIsDelete()) {
                     pending.put(key, null);
                 } else {
-                    byte[] value = write.getValue().toByteArray();
-                    stateHash.add(ns, write.getKey(), value, version.blockNumber(), version.transactionNumber());
-                    pending.put(key, StateCodec.value(value, version));
+                    byte[] stored = StateCodec.value(write.getValue(), version);
+                    stateHash.add(ns, write.getKey(), stored, StateCodec.VERSION_BYTES, stored.length - StateCodec.VERSION_BYTES,
+                            version.blockNumber(), version.transactionNumber());
+                    pending.put(key, stored);
                 }
             }
         }

@@ -29,10 +29,19 @@ final class PlannerReads {
     private final Set<String> committedTransactions;
     /** Stored value of each key, or null for none; every key the block names is present. */
     private final Map<StoredKey, byte[]> state;
+    /**
+     * Per transaction, the stored key of each read and of each write, in read-write set order: made once
+     * here and used again by the planner (building a key and hashing it was a tenth of planning).
+     */
+    private final StoredKey[][] readKeys;
+    private final StoredKey[][] writeKeys;
 
-    private PlannerReads(Set<String> committedTransactions, Map<StoredKey, byte[]> state) {
+    private PlannerReads(Set<String> committedTransactions, Map<StoredKey, byte[]> state, StoredKey[][] readKeys,
+            StoredKey[][] writeKeys) {
         this.committedTransactions = committedTransactions;
         this.state = state;
+        this.readKeys = readKeys;
+        this.writeKeys = writeKeys;
     }
 
     /** @param unwritten the plan of the block before if its batch may not be durable yet, else null */
@@ -41,7 +50,10 @@ final class PlannerReads {
         List<String> idsToFetch = new ArrayList<>(checked.size());
         Map<StoredKey, byte[]> state = new HashMap<>();
         List<StoredKey> keysToFetch = new ArrayList<>();
-        for (CheckedTransaction transaction : checked) {
+        StoredKey[][] readKeys = new StoredKey[checked.size()][];
+        StoredKey[][] writeKeys = new StoredKey[checked.size()][];
+        for (int position = 0; position < checked.size(); position++) {
+            CheckedTransaction transaction = checked.get(position);
             String txId = transaction.transactionId();
             if (!txId.isEmpty()) {
                 if (unwritten != null && unwritten.transactionIds().contains(txId)) {
@@ -50,12 +62,26 @@ final class PlannerReads {
                     idsToFetch.add(txId);
                 }
             }
+            int reads = 0;
+            int writes = 0;
+            for (NamespaceReadWriteSet namespace : transaction.readWriteSets()) {
+                reads += namespace.kvRwSet().getReadsCount();
+                writes += namespace.kvRwSet().getWritesCount();
+            }
+            readKeys[position] = new StoredKey[reads];
+            writeKeys[position] = new StoredKey[writes];
+            reads = 0;
+            writes = 0;
             for (NamespaceReadWriteSet namespace : transaction.readWriteSets()) {
                 for (KVRead read : namespace.kvRwSet().getReadsList()) {
-                    addOnce(new StoredKey(StateCodec.key(namespace.namespace(), read.getKey())), keysToFetch, state, unwritten);
+                    StoredKey key = new StoredKey(StateCodec.key(namespace.namespace(), read.getKey()));
+                    readKeys[position][reads++] = key;
+                    addOnce(key, keysToFetch, state, unwritten);
                 }
                 for (KVWrite write : namespace.kvRwSet().getWritesList()) {
-                    addOnce(new StoredKey(StateCodec.key(namespace.namespace(), write.getKey())), keysToFetch, state, unwritten);
+                    StoredKey key = new StoredKey(StateCodec.key(namespace.namespace(), write.getKey()));
+                    writeKeys[position][writes++] = key;
+                    addOnce(key, keysToFetch, state, unwritten);
                 }
             }
         }
@@ -74,7 +100,17 @@ final class PlannerReads {
                 state.put(keysToFetch.get(i), values.get(i));
             }
         }
-        return new PlannerReads(committedTransactions, state);
+        return new PlannerReads(committedTransactions, state, readKeys, writeKeys);
+    }
+
+    /** The stored keys of the reads of the transaction at {@code position}, in read-write set order. */
+    StoredKey[] readKeys(int position) {
+        return readKeys[position];
+    }
+
+    /** The stored keys of the writes of the transaction at {@code position}, in read-write set order. */
+    StoredKey[] writeKeys(int position) {
+        return writeKeys[position];
     }
 
     /** Whether {@code transactionId} is in a block before this one. */

@@ -9,7 +9,7 @@ import java.util.Arrays;
  *
  * <p>The array is shared, not copied: keys are made by the planner and never changed.
  */
-final class StoredKey {
+final class StoredKey implements Comparable<StoredKey> {
     private final byte[] bytes;
     private final int hash;
 
@@ -30,5 +30,11 @@ final class StoredKey {
     @Override
     public int hashCode() {
         return hash;
+    }
+
+    /** Unsigned byte order: the order of the storage's keyspaces. */
+    @Override
+    public int compareTo(StoredKey other) {
+        return Arrays.compareUnsigned(bytes, other.bytes);
     }
 }

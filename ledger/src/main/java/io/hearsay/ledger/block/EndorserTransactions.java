@@ -50,7 +50,7 @@ public final class EndorserTransactions {
 
     /** Fabric's transaction id: lower-case hex SHA-256 of nonce ‖ creator bytes. */
     public static String transactionId(ByteString nonce, ByteString creator) {
-        return HexFormat.of().formatHex(Hashes.sha256(nonce.toByteArray(), creator.toByteArray()));
+        return HexFormat.of().formatHex(Hashes.sha256(nonce, creator));
     }
 
     /** The proposal's header: channel header (with chaincode extension) and signature header. */
@@ -83,8 +83,7 @@ public final class EndorserTransactions {
 
     /** SHA-256(channel header ‖ signature header ‖ invocation), over the raw bytes (pitfall P8). */
     public static byte[] proposalHash(Header header, ByteString invocationBytes) {
-        return Hashes.sha256(header.getChannelHeader().toByteArray(), header.getSignatureHeader().toByteArray(),
-                invocationBytes.toByteArray());
+        return Hashes.sha256(header.getChannelHeader(), header.getSignatureHeader(), invocationBytes);
     }
 
     /** A read-write set over one namespace. */

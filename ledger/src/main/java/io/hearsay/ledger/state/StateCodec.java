@@ -16,7 +16,8 @@ import java.util.Arrays;
  * </pre>
  */
 public final class StateCodec {
-    private static final int VERSION_BYTES = 16;
+    /** Bytes of the version that starts every stored value; the value itself follows. */
+    public static final int VERSION_BYTES = 16;
 
     private StateCodec() {}
 
@@ -47,13 +48,26 @@ public final class StateCodec {
                 .putLong(version.blockNumber()).putLong(version.transactionNumber()).put(value).array();
     }
 
+    /** As {@link #value(byte[], Version)}, copying the value straight from where it lies (a parsed write set). */
+    public static byte[] value(ByteString value, Version version) {
+        byte[] stored = new byte[VERSION_BYTES + value.size()];
+        ByteBuffer.wrap(stored).putLong(version.blockNumber()).putLong(version.transactionNumber());
+        value.copyTo(stored, VERSION_BYTES);
+        return stored;
+    }
+
     public static VersionedValue decode(byte[] stored) {
+        Version version = version(stored);
+        return new VersionedValue(ByteString.copyFrom(stored, VERSION_BYTES, stored.length - VERSION_BYTES), version);
+    }
+
+    /** The version of a stored value, without copying the value out: what MVCC compares. */
+    public static Version version(byte[] stored) {
         if (stored.length < VERSION_BYTES) {
             throw new IllegalStateException("stored state value is " + stored.length + " bytes, shorter than its version");
         }
         ByteBuffer buffer = ByteBuffer.wrap(stored);
-        Version version = new Version(buffer.getLong(), buffer.getLong());
-        return new VersionedValue(ByteString.copyFrom(stored, VERSION_BYTES, stored.length - VERSION_BYTES), version);
+        return new Version(buffer.getLong(), buffer.getLong());
     }
 
     public static byte[] rawValue(byte[] stored) {

@@ -52,6 +52,15 @@ public interface LedgerStorage extends AutoCloseable {
      */
     void write(StorageBatch batch);
 
+    /**
+     * Optionally does, on the calling thread and ahead of time, the work of {@link #write} that does not touch
+     * the stored data, such as serialising the batch, so that a later {@code write(batch)} takes less time on
+     * whichever thread makes it. A pipelined committer prepares a block's batch while the block before is
+     * being written. Changes nothing visible; a batch changed after being prepared is written as it is then.
+     * The default does nothing.
+     */
+    default void prepare(StorageBatch batch) {}
+
     /** Releases every resource (files, locks, native memory). Idempotent. */
     @Override
     void close();

@@ -26,18 +26,34 @@ public final class StorageBatch {
 
     private final List<Operation> operations = new ArrayList<>();
     private long byteCount;
+    /** What {@link LedgerStorage#prepare} made of these operations, and for which storage; dropped on change. */
+    private Object prepared;
+    private Object preparedBy;
 
     public StorageBatch put(Keyspace keyspace, byte[] key, byte[] value) {
         Objects.requireNonNull(value, "value (use delete to remove a key)");
         operations.add(new Operation(keyspace, key, value));
         byteCount += key.length + value.length;
+        prepared = null;
         return this;
     }
 
     public StorageBatch delete(Keyspace keyspace, byte[] key) {
         operations.add(new Operation(keyspace, key, null));
         byteCount += key.length;
+        prepared = null;
         return this;
+    }
+
+    /** Keeps {@code storage}'s preparation of the operations as they are now (see {@link LedgerStorage#prepare}). */
+    void prepared(Object storage, Object preparation) {
+        this.preparedBy = storage;
+        this.prepared = preparation;
+    }
+
+    /** {@code storage}'s preparation of the current operations, or null if it made none since the last change. */
+    Object preparedBy(Object storage) {
+        return prepared != null && preparedBy == storage ? prepared : null;
     }
 
     public List<Operation> operations() {

@@ -37,6 +37,9 @@ import org.hyperledger.fabric.protos.peer.TxValidationCode;
  * and satisfy the endorsement policy of every namespace it writes, and a readable read-write set.
  * Duplicates and MVCC need the ledger and are the committer's.
  *
+ * <p>Nested messages are parsed with aliasing ({@link Protos}): their bytes fields are views into the
+ * entry, so parsing copies no transaction bytes, and signed messages are hashed where they lie.
+ *
  * <p>Stateless and thread-safe, so the committer checks a block's transactions in parallel.
  */
 public final class TransactionValidator {
@@ -65,8 +68,8 @@ public final class TransactionValidator {
         Envelope envelope;
         Payload payload;
         try {
-            envelope = Envelope.parseFrom(envelopeBytes);
-            payload = Payload.parseFrom(envelope.getPayload());
+            envelope = Protos.parse(Envelope.parser(), envelopeBytes);
+            payload = Protos.parse(Payload.parser(), envelope.getPayload());
         } catch (InvalidProtocolBufferException e) {
             return CheckedTransaction.nonCanonical(CanonicalEncoding.notAnEnvelope(e));
         }
@@ -82,8 +85,8 @@ public final class TransactionValidator {
         SignatureHeader signatureHeader;
         try {
             Header header = payload.getHeader();
-            channelHeader = ChannelHeader.parseFrom(header.getChannelHeader());
-            signatureHeader = SignatureHeader.parseFrom(header.getSignatureHeader());
+            channelHeader = Protos.parse(ChannelHeader.parser(), header.getChannelHeader());
+            signatureHeader = Protos.parse(SignatureHeader.parser(), header.getSignatureHeader());
         } catch (InvalidProtocolBufferException e) {
             return CheckedTransaction.invalid(TxValidationCode.BAD_PAYLOAD, "", "envelope or header does not parse");
         }
@@ -102,8 +105,7 @@ public final class TransactionValidator {
         }
         if (verifySignatures) {
             try {
-                msps.verify(signatureHeader.getCreator(), envelope.getPayload().toByteArray(),
-                        envelope.getSignature().toByteArray());
+                msps.verify(signatureHeader.getCreator(), envelope.getPayload(), envelope.getSignature().toByteArray());
             } catch (IdentityException e) {
                 return CheckedTransaction.invalid(TxValidationCode.BAD_CREATOR_SIGNATURE, txId, e.getMessage());
             }
@@ -121,19 +123,20 @@ public final class TransactionValidator {
         ChaincodeAction action;
         TxReadWriteSet readWriteSet;
         try {
-            Transaction transaction = Transaction.parseFrom(payload.getData());
+            Transaction transaction = Protos.parse(Transaction.parser(), payload.getData());
             if (transaction.getActionsCount() != 1) {
                 return CheckedTransaction.invalid(TxValidationCode.NIL_TXACTION, txId,
                         "an endorser transaction has exactly one action, this has " + transaction.getActionsCount());
             }
-            if (!transaction.getActions(0).getHeader().equals(payload.getHeader().getSignatureHeader())) {
+            if (!Protos.sameBytes(transaction.getActions(0).getHeader(), payload.getHeader().getSignatureHeader())) {
                 return CheckedTransaction.invalid(TxValidationCode.BAD_PAYLOAD, txId,
                         "action header differs from the transaction's signature header");
             }
-            actionPayload = ChaincodeActionPayload.parseFrom(transaction.getActions(0).getPayload());
-            responsePayload = ProposalResponsePayload.parseFrom(actionPayload.getAction().getProposalResponsePayload());
-            action = ChaincodeAction.parseFrom(responsePayload.getExtension());
-            readWriteSet = TxReadWriteSet.parseFrom(action.getResults());
+            actionPayload = Protos.parse(ChaincodeActionPayload.parser(), transaction.getActions(0).getPayload());
+            responsePayload = Protos.parse(ProposalResponsePayload.parser(),
+                    actionPayload.getAction().getProposalResponsePayload());
+            action = Protos.parse(ChaincodeAction.parser(), responsePayload.getExtension());
+            readWriteSet = Protos.parse(TxReadWriteSet.parser(), action.getResults());
         } catch (InvalidProtocolBufferException e) {
             return CheckedTransaction.invalid(TxValidationCode.BAD_PAYLOAD, txId, "transaction action does not parse");
         }
@@ -146,7 +149,7 @@ public final class TransactionValidator {
         List<NamespaceReadWriteSet> namespaces = new ArrayList<>();
         try {
             for (NsReadWriteSet namespace : readWriteSet.getNsRwsetList()) {
-                KVRWSet kvRwSet = KVRWSet.parseFrom(namespace.getRwset());
+                KVRWSet kvRwSet = Protos.parse(KVRWSet.parser(), namespace.getRwset());
                 String problem = rwSetProblem(namespace.getNamespace(), kvRwSet);
                 if (problem != null) {
                     return CheckedTransaction.invalid(TxValidationCode.BAD_RWSET, txId, problem);
@@ -175,7 +178,7 @@ public final class TransactionValidator {
                     return "endorser " + endorser + " is not a peer";
                 }
                 if (verifySignatures) {
-                    endorser.verify(proposalResponsePayload.concat(endorsement.getEndorser()).toByteArray(),
+                    endorser.verify(proposalResponsePayload.concat(endorsement.getEndorser()),
                             endorsement.getSignature().toByteArray());
                 }
                 endorsingOrganizations.add(endorser.mspId());

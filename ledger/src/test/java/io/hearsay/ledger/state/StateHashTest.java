@@ -3,6 +3,10 @@ package io.hearsay.ledger.state;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hearsay.identity.Hashes;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -77,6 +81,63 @@ class StateHashTest {
         for (StateHash variant : variants) {
             assertThat(variant.toBytes()).isNotEqualTo(reference.toBytes());
         }
+    }
+
+    /** The definition, computed the slow obvious way: the reference the limb arithmetic must agree with. */
+    private static BigInteger entryHash(Entry e) {
+        byte[] ns = e.namespace().getBytes(StandardCharsets.UTF_8);
+        byte[] k = e.key().getBytes(StandardCharsets.UTF_8);
+        ByteBuffer buffer = ByteBuffer.allocate(4 + ns.length + 4 + k.length + 4 + e.value().length + 16);
+        buffer.putInt(ns.length).put(ns).putInt(k.length).put(k).putInt(e.value().length).put(e.value())
+                .putLong(e.block()).putLong(e.tx());
+        return new BigInteger(1, Hashes.sha256(buffer.array()));
+    }
+
+    private static byte[] bytes32(BigInteger value) {
+        byte[] out = new byte[32];
+        byte[] magnitude = value.mod(MODULUS).toByteArray();
+        int copy = Math.min(magnitude.length, 32);
+        System.arraycopy(magnitude, magnitude.length - copy, out, 32 - copy, copy);
+        return out;
+    }
+
+    private static final BigInteger MODULUS = BigInteger.ONE.shiftLeft(256);
+
+    @Test
+    void agreesWithTheSumModulo2To256ComputedWithBigIntegers() {
+        SplittableRandom random = new SplittableRandom(SEED + 2);
+        // Start next to both ends of the range, so that carries and borrows run through every limb.
+        for (BigInteger start : List.of(BigInteger.ZERO, BigInteger.ONE, MODULUS.subtract(BigInteger.ONE),
+                BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE), BigInteger.ONE.shiftLeft(192))) {
+            StateHash hash = StateHash.of(bytes32(start));
+            BigInteger reference = start;
+            for (Entry e : entries(random, 300)) {
+                if (random.nextBoolean()) {
+                    add(hash, e);
+                    reference = reference.add(entryHash(e)).mod(MODULUS);
+                } else {
+                    hash.remove(e.namespace(), e.key(), e.value(), e.block(), e.tx());
+                    reference = reference.subtract(entryHash(e)).mod(MODULUS);
+                }
+                assertThat(hash.toBytes()).as("SEED=%d from %s", SEED + 2, start.toString(16)).isEqualTo(bytes32(reference));
+            }
+        }
+    }
+
+    @Test
+    void aValueInsideALargerArrayHashesLikeTheValueAlone() {
+        byte[] value = {5, 6, 7};
+        byte[] stored = {0, 0, 5, 6, 7, 0};
+        StateHash alone = StateHash.empty();
+        alone.add("ns", "k", value, 3, 4);
+        StateHash inside = StateHash.empty();
+        inside.add("ns", "k", stored, 2, 3, 3, 4);
+        assertThat(inside).isEqualTo(alone);
+        inside.remove("ns", "k", stored, 2, 3, 3, 4);
+        assertThat(inside).isEqualTo(StateHash.empty());
+        StateHash copy = alone.copy();
+        copy.remove("ns", "k", value, 3, 4);
+        assertThat(alone.toBytes()).as("a copy is independent").isNotEqualTo(copy.toBytes());
     }
 
     @Test

@@ -65,6 +65,28 @@ public abstract class LedgerStorageContract {
     }
 
     @Test
+    void aPreparedBatchWritesWhatItHoldsWhenWrittenAndPreparingAloneChangesNothing() {
+        storage.write(new StorageBatch().put(Keyspace.STATE, bytes("gone"), bytes("1")));
+        StorageBatch batch = new StorageBatch()
+                .put(Keyspace.STATE, bytes("k"), bytes("v1"))
+                .delete(Keyspace.STATE, bytes("gone"))
+                .put(Keyspace.BLOCKS, bytes("b"), new byte[100_000]);
+        storage.prepare(batch);
+        assertThat(storage.get(Keyspace.STATE, bytes("k"))).as("preparing writes nothing").isNull();
+        assertThat(storage.get(Keyspace.STATE, bytes("gone"))).isEqualTo(bytes("1"));
+        batch.put(Keyspace.STATE, bytes("k"), bytes("v2")); // changed after preparing: written as it is now
+        storage.write(batch);
+        assertThat(storage.get(Keyspace.STATE, bytes("k"))).isEqualTo(bytes("v2"));
+        assertThat(storage.get(Keyspace.STATE, bytes("gone"))).isNull();
+        assertThat(storage.get(Keyspace.BLOCKS, bytes("b"))).hasSize(100_000);
+        StorageBatch unchanged = new StorageBatch().put(Keyspace.META, bytes("m"), bytes("x"));
+        storage.prepare(unchanged);
+        storage.write(unchanged);
+        assertThat(storage.get(Keyspace.META, bytes("m"))).isEqualTo(bytes("x"));
+        storage.prepare(new StorageBatch()); // an empty batch: nothing to prepare
+    }
+
+    @Test
     void multiGetReturnsValuesInKeyOrderWithNullWhereAbsent() {
         storage.write(new StorageBatch()
                 .put(Keyspace.STATE, bytes("a"), bytes("1"))

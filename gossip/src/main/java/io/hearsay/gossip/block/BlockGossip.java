@@ -142,12 +142,14 @@ public final class BlockGossip {
      * drop such a message before paying for its signature check, since nothing of it reaches any state.
      */
     public boolean isStale(BlockMessage message) {
-        if (message instanceof BlockMessage.Announce announce) {
-            long number = announce.number();
-            return number < ledger.height() || buffer.containsKey(number)
-                    || seen.contains(new BlockId(number, announce.headerHash()));
-        }
-        return false;
+        return message instanceof BlockMessage.Announce announce && hasOrHolds(announce);
+    }
+
+    /** The announced block is committed, waiting in the reorder buffer, or was received already. */
+    private boolean hasOrHolds(BlockMessage.Announce announce) {
+        long number = announce.number();
+        return number < ledger.height() || buffer.containsKey(number)
+                || seen.contains(new BlockId(number, announce.headerHash()));
     }
 
     public void onMessage(PkiId from, BlockMessage message) {
@@ -204,8 +206,7 @@ public final class BlockGossip {
         counters.increment(Counter.ANNOUNCES_RECEIVED);
         long number = announce.number();
         repair.onClaim(from, number + 1, membership.neighbours());
-        if (number < ledger.height() || buffer.containsKey(number)
-                || seen.contains(new BlockId(number, announce.headerHash()))) {
+        if (hasOrHolds(announce)) {
             return;
         }
         if (number >= ledger.height() + config.payloadBufferBlocksMax()) {

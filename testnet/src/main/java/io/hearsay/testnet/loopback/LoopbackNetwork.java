@@ -12,9 +12,10 @@ import io.hearsay.ledger.sample.SampleChannel;
 import io.hearsay.peer.GossipPeer;
 import io.hearsay.peer.runtime.NodeResources;
 import io.hearsay.peer.transport.TlsCredentials;
+import io.hearsay.testnet.support.WorkDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -168,7 +169,11 @@ public final class LoopbackNetwork implements AutoCloseable {
         if (peers[i] != null) {
             stop(i);
         }
-        deleteRecursively(ledgerDirectory(i));
+        try {
+            WorkDirectory.deleteRecursively(ledgerDirectory(i));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete the ledger of " + name(i) + ": " + e.getMessage(), e);
+        }
         restart(i);
     }
 
@@ -215,7 +220,7 @@ public final class LoopbackNetwork implements AutoCloseable {
         GossipPeer.Settings base = settings.apply(i);
         if (ports[i] != 0) {
             // Restarted: neighbours redial the old port.
-            base = new GossipPeer.Settings(base.name(), new java.net.InetSocketAddress("127.0.0.1", ports[i]),
+            base = new GossipPeer.Settings(base.name(), new InetSocketAddress("127.0.0.1", ports[i]),
                     base.gossip(), base.transport(), base.integrity());
         }
         CryptoMaterial.Member member = members.get(i);
@@ -242,19 +247,6 @@ public final class LoopbackNetwork implements AutoCloseable {
     /** Where peer {@code i} keeps its RocksDB ledger; fill it before {@link #start()} to start with a chain. */
     public Path ledgerDirectory(int i) {
         return directory.resolve("ledgers").resolve(name(i));
-    }
-
-    private static void deleteRecursively(Path path) {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (var walk = Files.walk(path)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + path + ": " + e.getMessage(), e);
-        }
     }
 
     @Override

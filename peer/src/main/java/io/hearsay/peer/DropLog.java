@@ -12,6 +12,8 @@ import org.slf4j.Logger;
  */
 final class DropLog {
     private static final long INTERVAL_NANOS = 1_000_000_000L;
+    /** The window key of drops with no sender (blocks from the orderer). */
+    private static final PkiId NO_SENDER = PkiId.fromBytes(new byte[PkiId.LENGTH_BYTES]);
 
     private final Logger log;
     private final String peerName;
@@ -29,7 +31,7 @@ final class DropLog {
 
     void dropped(PkiId from, String reason) {
         long now = System.nanoTime();
-        Window window = windows.computeIfAbsent(from == null ? PkiId.fromBytes(new byte[PkiId.LENGTH_BYTES]) : from, f -> {
+        Window window = windows.computeIfAbsent(from == null ? NO_SENDER : from, f -> {
             Window w = new Window();
             w.startNanos = now - INTERVAL_NANOS;
             return w;

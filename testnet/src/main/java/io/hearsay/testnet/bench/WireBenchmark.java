@@ -25,9 +25,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -151,6 +153,8 @@ public final class WireBenchmark {
     }
 
     private Commits commits;
+    /** Serialised size of a one-transaction block with an empty value, per target size, for the current network. */
+    private final Map<Integer, Integer> emptyBlockBytes = new HashMap<>();
 
     private LoopbackNetwork startNetwork(Path directory, int peers, String mode) {
         if (peers % 2 != 0 || peers < 4) {
@@ -164,6 +168,7 @@ public final class WireBenchmark {
         LoopbackNetwork.Topology topology = mode.equals("direct")
                 ? LoopbackNetwork.Topology.star() : LoopbackNetwork.Topology.chordRing(config.degree());
         commits = new Commits(peers);
+        emptyBlockBytes.clear();
         progress.printf(Locale.ROOT, "%s, %d peers: starting%n", mode, peers);
         LoopbackNetwork network = new LoopbackNetwork(directory, peers / 2,
                 i -> GossipPeer.Settings.lan("peer" + i).withGossip(gossip), topology, commits).start();
@@ -259,14 +264,15 @@ public final class WireBenchmark {
         return sum;
     }
 
-    /** The block after {@code previous} with one endorsed transaction whose value makes it about {@code bytes} long. */
-    private static Block sizedBlock(SampleChannel channel, Block previous, int bytes, String label) {
-        Block probe = channel.next(previous, channel.put("pad-" + label, ""));
-        int padding = Math.max(0, bytes - probe.getSerializedSize());
-        if (padding == 0) {
-            return probe;
-        }
-        return channel.next(previous, channel.put("pad-" + label, "x".repeat(padding)));
+    /**
+     * The block after {@code previous} with one endorsed transaction whose value makes it about {@code bytes}
+     * long. The size of a block with an empty value is measured once per network and target (signing a probe
+     * transaction per block would double the bench's setup work).
+     */
+    private Block sizedBlock(SampleChannel channel, Block previous, int bytes, String label) {
+        int empty = emptyBlockBytes.computeIfAbsent(bytes,
+                b -> channel.next(previous, channel.put("pad-" + label, "")).getSerializedSize());
+        return channel.next(previous, channel.put("pad-" + label, "x".repeat(Math.max(0, bytes - empty))));
     }
 
     private void waitFor(String what, BooleanSupplier condition) {

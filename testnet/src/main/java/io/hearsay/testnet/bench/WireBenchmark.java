@@ -281,7 +281,7 @@ public final class WireBenchmark {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("timed out waiting for " + what);
             }
-            // Polling at 1 ms adds at most 1 ms to a time-to-all of 10 ms and more; the peers run on other threads.
+            // Times are taken by the commit listener, not here: polling only decides when the next block goes.
             try {
                 Thread.sleep(1);
             } catch (InterruptedException e) {

@@ -1,5 +1,6 @@
 package io.hearsay.ledger;
 
+import io.hearsay.identity.MspDirectory;
 import io.hearsay.proto.ChannelConfig;
 import java.util.Iterator;
 import java.util.List;
@@ -22,6 +23,12 @@ public interface Ledger extends AutoCloseable {
 
     /** The channel configuration from the genesis block. */
     ChannelConfig config();
+
+    /**
+     * The channel's organisations (from {@link #config()}), with their CAs: what identities claiming
+     * membership of this channel are checked against.
+     */
+    MspDirectory organizations();
 
     /** Number of committed blocks; the number of the next block to commit. */
     long height();

@@ -46,6 +46,7 @@ public final class StoredLedger implements Ledger {
     private final LedgerStorage storage;
     private final LedgerOptions options;
     private final ChannelConfig config;
+    private final MspDirectory msps;
     private final BlockChecker checker;
     private final CommitPlanner planner;
     private final Object commitLock = new Object();
@@ -55,7 +56,7 @@ public final class StoredLedger implements Ledger {
         this.storage = storage;
         this.options = options;
         this.config = config;
-        MspDirectory msps = mspDirectory(config, options);
+        this.msps = mspDirectory(config, options);
         BlockVerifier blockVerifier = new BlockVerifier(msps, config.getOrdererMspId());
         TransactionValidator transactionValidator = new TransactionValidator(config.getChannelId(), msps,
                 new EndorsementPolicies(config), options.validationLevel() == ValidationLevel.FULL);
@@ -148,6 +149,11 @@ public final class StoredLedger implements Ledger {
     @Override
     public ChannelConfig config() {
         return config;
+    }
+
+    @Override
+    public MspDirectory organizations() {
+        return msps;
     }
 
     @Override

@@ -119,24 +119,39 @@ public final class GossipNetwork implements AutoCloseable {
 
     /** Starts accepting connections on {@code address} (port 0: any free port, see {@link #port()}). */
     public GossipNetwork start(InetSocketAddress address) {
-        ServerServiceDefinition service = ServerServiceDefinition.builder(SERVICE)
+        return start(address, List.of(), config.frameBytesMax());
+    }
+
+    /**
+     * Starts accepting connections on {@code address}, serving {@code services} (a node's Gateway, Deliver,
+     * Endorser) on the same port and TLS configuration as gossip, as a Fabric peer does.
+     *
+     * @param inboundBytesMax the largest request any service accepts; gossip frames are still held to {@link
+     *     GossipTransportConfig#frameBytesMax()}, checked per frame since gRPC's limit is per server
+     */
+    public GossipNetwork start(InetSocketAddress address, List<ServerServiceDefinition> services, int inboundBytesMax) {
+        ServerServiceDefinition gossip = ServerServiceDefinition.builder(SERVICE)
                 .addMethod(CONNECT, new Acceptor())
                 .build();
+        boolean shared = !services.isEmpty();
         try {
-            server = NettyServerBuilder.forAddress(address)
+            NettyServerBuilder builder = NettyServerBuilder.forAddress(address)
                     .sslContext(tls.serverContext())
-                    .maxInboundMessageSize(config.frameBytesMax())
-                    // One gossip stream per neighbour pair: a connection holding more is probing, and each
-                    // unauthenticated stream is held until the handshake deadline.
-                    .maxConcurrentCallsPerConnection(STREAMS_PER_CONNECTION_MAX)
+                    .maxInboundMessageSize(Math.max(config.frameBytesMax(), inboundBytesMax))
                     .addStreamTracerFactory(new CloseStatusTracer())
                     .permitKeepAliveTime(config.keepAliveMillis() / 2, TimeUnit.MILLISECONDS)
                     .permitKeepAliveWithoutCalls(true)
-                    .addService(service)
-                    .build()
-                    .start();
+                    .addService(gossip);
+            if (!shared) {
+                // One gossip stream per neighbour pair: a connection holding more is probing, and each
+                // unauthenticated stream is held until the handshake deadline. Clients of a shared server
+                // (Gateway, Deliver) legitimately hold many streams, so the limit only applies to a gossip-only port.
+                builder.maxConcurrentCallsPerConnection(STREAMS_PER_CONNECTION_MAX);
+            }
+            services.forEach(builder::addService);
+            server = builder.build().start();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen for gossip on " + address + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot listen on " + address + ": " + e.getMessage(), e);
         }
         return this;
     }
@@ -394,6 +409,14 @@ public final class GossipNetwork implements AutoCloseable {
             return new ServerCall.Listener<>() {
                 @Override
                 public void onMessage(byte[] frame) {
+                    if (frame.length > config.frameBytesMax()) {
+                        // Only reachable on a shared server, whose gRPC limit is the largest client request's.
+                        connection.onOversizedFrame("a frame of " + frame.length + " bytes, over the limit of "
+                                + config.frameBytesMax());
+                        call.close(Status.RESOURCE_EXHAUSTED.withDescription("gossip frame over " + config.frameBytesMax()
+                                + " bytes"), new Metadata());
+                        return;
+                    }
                     connection.onFrame(frame);
                 }
 

@@ -54,7 +54,8 @@ public record TlsCredentials(PrivateKey key, X509Certificate certificate, List<X
         }
     }
 
-    SslContext serverContext() {
+    /** The server side of mutual TLS: this node's certificate, client certificates required and checked against the trusted CAs. */
+    public SslContext serverContext() {
         try {
             return GrpcSslContexts.configure(SslContextBuilder.forServer(key, certificate))
                     .trustManager(trustedCas.toArray(X509Certificate[]::new))
@@ -65,7 +66,8 @@ public record TlsCredentials(PrivateKey key, X509Certificate certificate, List<X
         }
     }
 
-    SslContext clientContext() {
+    /** The client side of mutual TLS, for dialling other nodes (peers, the orderer). */
+    public SslContext clientContext() {
         try {
             return GrpcSslContexts.forClient()
                     .keyManager(key, certificate)

@@ -1,24 +1,17 @@
 package io.hearsay.peer;
 
+import io.grpc.ServerServiceDefinition;
 import io.hearsay.discovery.auth.AuthenticatedChannel;
-import io.hearsay.discovery.auth.EcdsaAuthenticator;
 import io.hearsay.discovery.auth.IntegrityConfig;
-import io.hearsay.discovery.auth.SignedMessage;
-import io.hearsay.discovery.runtime.PeerRuntime;
-import io.hearsay.discovery.runtime.Transport;
-import io.hearsay.gossip.auth.Codecs;
 import io.hearsay.gossip.block.BlockGossip;
 import io.hearsay.gossip.block.BlockGossipConfig;
 import io.hearsay.gossip.block.BlockGossipListener;
-import io.hearsay.gossip.block.BlockLedger;
-import io.hearsay.gossip.block.BlockMessage;
 import io.hearsay.gossip.block.GossipCounters;
 import io.hearsay.identity.MspDirectory;
 import io.hearsay.identity.PkiId;
 import io.hearsay.identity.SigningIdentity;
 import io.hearsay.ledger.Ledger;
 import io.hearsay.peer.runtime.NodeResources;
-import io.hearsay.peer.runtime.NodeRuntime;
 import io.hearsay.peer.runtime.SerialExecutor;
 import io.hearsay.peer.transport.GossipNetwork;
 import io.hearsay.peer.transport.GossipTransportConfig;
@@ -27,29 +20,27 @@ import io.hearsay.peer.transport.TransportCounters;
 import io.hearsay.peer.wire.BlockWire;
 import io.hearsay.peer.wire.MalformedMessageException;
 import java.net.InetSocketAddress;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.hyperledger.fabric.protos.common.Block;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One peer's block gossip on the wire: the same {@link BlockGossip} core the simulator drives, behind the
- * same {@link AuthenticatedChannel}, now with a {@link GossipNetwork} (gRPC, mutual TLS), a RocksDB
- * {@link Ledger}, a real clock, and a {@link SerialExecutor} that runs every protocol event one at a time.
- * Only adapters live here: the protocol code is unchanged.
+ * One node's block gossip on the wire: a {@link GossipNetwork} (gRPC, mutual TLS) shared by the channels the node
+ * serves, each a {@link ChannelGossip} — the same {@link BlockGossip} core the simulator drives, behind the same
+ * {@link AuthenticatedChannel}, with a RocksDB {@link Ledger}, a real clock, and its own {@link SerialExecutor}
+ * that runs its protocol events one at a time. Only adapters live here: the protocol code is unchanged.
  *
  * <pre>
- *   gRPC thread: frame ─▶ GossipConnection ─▶ BlockWire.decode ─▶ serial: AuthenticatedChannel ─▶ BlockGossip
+ *   gRPC thread: frame ─▶ GossipConnection ─▶ BlockWire.decode ─▶ channel's serial: AuthenticatedChannel ─▶ BlockGossip
  *   serial: BlockGossip ─▶ AuthenticatedChannel (sign) ─▶ BlockWire.encode ─▶ GossipNetwork.send ─▶ lanes ─▶ gRPC
  * </pre>
  *
- * The ledger belongs to the caller, who closes it after this peer.
+ * Ledgers belong to the caller, who closes them after this peer.
  */
 public final class GossipPeer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GossipPeer.class);
@@ -79,80 +70,95 @@ public final class GossipPeer implements AutoCloseable {
     }
 
     private final Settings settings;
+    private final SigningIdentity identity;
     private final PkiId self;
-    private final SerialExecutor serial;
-    private final NeighbourMembership membership;
+    private final NodeResources resources;
     private final GossipNetwork network;
-    private final AuthenticatedChannel<BlockMessage> channel;
-    private final BlockGossip gossip;
     private final DropLog dropLog;
+    private final Map<String, ChannelGossip> channels = new ConcurrentHashMap<>();
+    private final Set<PkiId> neighbours = ConcurrentHashMap.newKeySet();
 
     private GossipPeer(Settings settings, SigningIdentity identity, TlsCredentials tls, MspDirectory organizations,
-            Ledger ledger, NodeResources resources, BlockGossipListener listener) {
+            NodeResources resources) {
         this.settings = settings;
+        this.identity = identity;
         this.self = identity.pkiId();
+        this.resources = resources;
         this.dropLog = new DropLog(LOG, settings.name());
-        this.serial = resources.serialExecutor(settings.name());
-        PeerRuntime runtime = NodeRuntime.of(serial, resources.timers(), NodeRuntime.newSeed());
         this.network = new GossipNetwork(settings.transport(), identity, tls, organizations, resources.timers(), this::onEnvelope);
-        this.membership = new NeighbourMembership(self, network::identity);
-        Transport<SignedMessage<BlockMessage>> wire = (to, signed) ->
-                network.send(to, BlockWire.encode(signed), BlockWire.isBulk(signed.message()));
-        // Sequence numbers must exceed every one a previous incarnation used: start at the wall clock in microseconds.
-        long firstSequence = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
-        this.channel = new AuthenticatedChannel<>(self, new EcdsaAuthenticator(identity, network::identity), Codecs.BLOCKS,
-                membership, runtime.clock(), settings.integrity(), wire, this::toGossip, dropLog::dropped, firstSequence);
-        this.gossip = new BlockGossip(settings.gossip(), BlockLedger.of(ledger), membership, runtime.fork(), channel.transport(),
-                new BlockGossipListener() {
-                    @Override
-                    public void onBlockCommitted(long number, PkiId from) {
-                        listener.onBlockCommitted(number, from);
-                    }
-
-                    @Override
-                    public void onDropped(PkiId from, String reason) {
-                        dropLog.dropped(from, reason);
-                        listener.onDropped(from, reason);
-                    }
-                });
-        channel.skipStale(gossip::isStale);
     }
 
-    /** Starts a peer: its server listens, its protocol timers run. Connect it to neighbours with {@link #connect}. */
+    /**
+     * Starts a node's gossip with no channel yet: its server listens, serving {@code services} (Gateway, Deliver,
+     * Endorser) on the same port. Add channels with {@link #join}, neighbours with {@link #connect}.
+     *
+     * @param inboundBytesMax the largest request the other services accept
+     */
+    public static GossipPeer start(Settings settings, SigningIdentity identity, TlsCredentials tls, MspDirectory organizations,
+            NodeResources resources, List<ServerServiceDefinition> services, int inboundBytesMax) {
+        GossipPeer peer = new GossipPeer(settings, identity, tls, organizations, resources);
+        peer.network.start(settings.listen(), services, inboundBytesMax);
+        LOG.info("{}: listening on port {}", settings.name(), peer.network.port());
+        return peer;
+    }
+
+    /** Starts a one-channel peer: its server listens, its protocol timers run. Connect it to neighbours with {@link #connect}. */
     public static GossipPeer start(Settings settings, SigningIdentity identity, TlsCredentials tls, MspDirectory organizations,
             Ledger ledger, NodeResources resources, BlockGossipListener listener) {
-        GossipPeer peer = new GossipPeer(settings, identity, tls, organizations, ledger, resources, listener);
+        GossipPeer peer = new GossipPeer(settings, identity, tls, organizations, resources);
+        peer.join(ledger, listener);
         peer.network.start(settings.listen());
-        peer.serial.execute(peer.gossip::start);
         LOG.info("{}: gossip listening on port {}", settings.name(), peer.network.port());
         return peer;
     }
 
-    private void toGossip(PkiId from, BlockMessage message) {
-        gossip.onMessage(from, message);
+    /** Starts gossiping {@code ledger}'s channel with every neighbour; the ledger stays the caller's. */
+    public ChannelGossip join(Ledger ledger, BlockGossipListener listener) {
+        ChannelGossip channel = new ChannelGossip(settings, identity, network, ledger, resources, listener, dropLog);
+        if (channels.putIfAbsent(channel.channelId(), channel) != null) {
+            channel.close();
+            throw new IllegalStateException(name() + " already serves channel " + channel.channelId());
+        }
+        neighbours.forEach(channel::addNeighbour);
+        channel.start();
+        return channel;
     }
 
-    /** Decodes on the gRPC thread (parallel to the protocol), authenticates and handles on the serial executor. */
+    /** Decodes on the gRPC thread (parallel to the protocol), then authenticates and handles on the channel's executor. */
     private void onEnvelope(PkiId from, com.google.protobuf.ByteString bytes, Runnable done) throws MalformedMessageException {
-        SignedMessage<BlockMessage> signed = BlockWire.decode(bytes);
-        serial.execute(() -> {
-            try {
-                channel.onMessage(from, signed);
-            } finally {
-                done.run();
-            }
-        });
+        BlockWire.Routed routed = BlockWire.decode(bytes);
+        ChannelGossip channel = channels.get(routed.channel());
+        if (channel == null) {
+            done.run();
+            dropLog.dropped(from, "a message for channel '" + routed.channel() + "', which this peer does not serve");
+            return;
+        }
+        channel.onMessage(from, routed.signed(), done);
     }
 
-    /** Makes {@code peer} at {@code host:port} a neighbour: keeps a connection to it and gossips with it. */
+    /** Makes {@code peer} at {@code host:port} a neighbour: keeps a connection to it and gossips every channel with it. */
     public void connect(PkiId peer, String host, int port) {
         network.connect(peer, host, port);
-        serial.execute(() -> membership.add(peer));
+        if (neighbours.add(peer)) {
+            channels.values().forEach(channel -> channel.addNeighbour(peer));
+        }
     }
 
-    /** A block from the orderer: this peer is its organisation's leader; commit it and spread it. */
+    public Optional<ChannelGossip> channel(String channelId) {
+        return Optional.ofNullable(channels.get(channelId));
+    }
+
+    /** The only channel of a one-channel peer. */
+    private ChannelGossip onlyChannel() {
+        if (channels.size() != 1) {
+            throw new IllegalStateException(name() + " serves " + channels.size() + " channels; name one");
+        }
+        return channels.values().iterator().next();
+    }
+
+    /** A block from the orderer for a one-channel peer: this peer is its organisation's leader; commit it and spread it. */
     public void onOrdererBlock(Block block) {
-        serial.execute(() -> gossip.onOrdererBlock(block));
+        onlyChannel().onOrdererBlock(block);
     }
 
     public String name() {
@@ -168,11 +174,11 @@ public final class GossipPeer implements AutoCloseable {
     }
 
     public long height() {
-        return gossip.height();
+        return onlyChannel().height();
     }
 
     public GossipCounters gossipCounters() {
-        return gossip.counters();
+        return onlyChannel().counters();
     }
 
     public TransportCounters transportCounters() {
@@ -183,40 +189,15 @@ public final class GossipPeer implements AutoCloseable {
         return network;
     }
 
-    /** Messages the authentication layer dropped, by reason; read on the serial executor. */
+    /** Messages the authentication layer of a one-channel peer dropped, by reason. */
     public Map<AuthenticatedChannel.Drop, Long> drops() {
-        return onSerial(channel::drops);
+        return onlyChannel().drops();
     }
 
-    private <T> T onSerial(java.util.function.Supplier<T> query) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        serial.execute(() -> result.complete(query.get()));
-        try {
-            return result.get(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while querying " + name(), e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException(name() + " did not answer: " + e, e);
-        }
-    }
-
-    /** Stops the protocol, closes every connection and the server. The ledger stays open (the caller's). */
+    /** Stops every channel's protocol, closes every connection and the server. Ledgers stay open (their owners'). */
     @Override
     public void close() {
-        CompletableFuture<Void> stopped = new CompletableFuture<>();
-        serial.execute(() -> {
-            gossip.stop();
-            stopped.complete(null);
-        });
-        try {
-            stopped.get(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.warn("{}: protocol did not stop cleanly: {}", name(), e.toString());
-        }
+        channels.values().forEach(ChannelGossip::close);
         network.close();
-        serial.close();
     }
 }

@@ -63,6 +63,17 @@ public final class Codecs {
         }
     });
 
+    /**
+     * Block messages of one channel of a node that serves several: the channel id is signed too, so a message
+     * signed for one channel is refused in another.
+     */
+    public static MessageCodec<BlockMessage> blocks(String channel) {
+        return codec((message, out) -> {
+            out.writeUtf(channel);
+            BLOCKS.writeSignedContent(message, out);
+        });
+    }
+
     public static final MessageCodec<ItemMessage> ITEMS = codec((message, out) -> {
         if (message instanceof ItemMessage.Push push) {
             out.writeByte(1);

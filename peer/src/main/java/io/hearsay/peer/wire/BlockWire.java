@@ -21,6 +21,8 @@ public final class BlockWire {
     static final int SIGNATURE_BYTES_MAX = 144;
     /** Header hashes are SHA-256. */
     static final int HASH_BYTES = 32;
+    /** Fabric limits channel names to 249 characters. */
+    static final int CHANNEL_CHARS_MAX = 249;
 
     private BlockWire() {}
 
@@ -29,8 +31,12 @@ public final class BlockWire {
         return message instanceof BlockMessage.Push || message instanceof BlockMessage.RangeResponse;
     }
 
-    public static byte[] encode(SignedMessage<BlockMessage> signed) {
+    /** A decoded envelope: the channel it is addressed to and the still unauthenticated message. */
+    public record Routed(String channel, SignedMessage<BlockMessage> signed) {}
+
+    public static byte[] encode(String channel, SignedMessage<BlockMessage> signed) {
         return SignedEnvelope.newBuilder()
+                .setChannel(channel)
                 .setSigner(signed.signer().toByteString())
                 .setSequence(signed.sequence())
                 .setSignature(ByteString.copyFrom(signed.signature()))
@@ -39,7 +45,7 @@ public final class BlockWire {
                 .toByteArray();
     }
 
-    public static SignedMessage<BlockMessage> decode(ByteString bytes) throws MalformedMessageException {
+    public static Routed decode(ByteString bytes) throws MalformedMessageException {
         SignedEnvelope envelope;
         try {
             envelope = SignedEnvelope.parseFrom(bytes);
@@ -61,8 +67,11 @@ public final class BlockWire {
         // above 2^63: a neighbour choosing such a sequence made the window index past its array, an exception
         // on the protocol thread that was logged as a task failure but neither counted nor closed the link.
         long sequence = number("sequence", envelope.getSequence());
-        return new SignedMessage<>(PkiId.fromBytes(envelope.getSigner()), sequence,
-                fromProto(envelope.getMessage()), envelope.getSignature().toByteArray());
+        if (envelope.getChannel().isEmpty() || envelope.getChannel().length() > CHANNEL_CHARS_MAX) {
+            throw new MalformedMessageException("channel id is empty or longer than " + CHANNEL_CHARS_MAX + " characters");
+        }
+        return new Routed(envelope.getChannel(), new SignedMessage<>(PkiId.fromBytes(envelope.getSigner()), sequence,
+                fromProto(envelope.getMessage()), envelope.getSignature().toByteArray()));
     }
 
     static io.hearsay.proto.gossip.BlockMessage toProto(BlockMessage message) {

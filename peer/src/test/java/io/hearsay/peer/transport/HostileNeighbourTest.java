@@ -14,6 +14,7 @@ import io.hearsay.gossip.block.HeaderHashes;
 import io.hearsay.identity.CryptoMaterial;
 import io.hearsay.peer.GossipPeer;
 import io.hearsay.peer.transport.TransportCounters.Counter;
+import io.hearsay.ledger.sample.SampleChannel;
 import io.hearsay.peer.wire.BlockWire;
 import io.hearsay.proto.gossip.Frame;
 import io.hearsay.proto.gossip.Hello;
@@ -132,7 +133,7 @@ class HostileNeighbourTest {
     void malformedEnvelopeClosesTheConnection(String name, Function<byte[], byte[]> tamper, String reason) {
         startVictim(GossipPeer.Settings.lan("victim"));
         RogueNeighbour rogue = connectedRogue();
-        byte[] valid = BlockWire.encode(rogueSigner(1).sign(new BlockMessage.Push(peers.block(1), true)));
+        byte[] valid = BlockWire.encode(SampleChannel.CHANNEL, rogueSigner(1).sign(new BlockMessage.Push(peers.block(1), true)));
 
         rogue.sendEnvelope(tamper.apply(valid));
 

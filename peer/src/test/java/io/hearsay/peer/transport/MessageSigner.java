@@ -7,6 +7,7 @@ import io.hearsay.discovery.auth.SignedMessage;
 import io.hearsay.discovery.membership.Membership;
 import io.hearsay.discovery.membership.PeerSet;
 import io.hearsay.gossip.auth.Codecs;
+import io.hearsay.ledger.sample.SampleChannel;
 import io.hearsay.gossip.block.BlockMessage;
 import io.hearsay.identity.PkiId;
 import io.hearsay.identity.SigningIdentity;
@@ -41,7 +42,7 @@ final class MessageSigner {
             }
         };
         this.channel = new AuthenticatedChannel<>(self, new EcdsaAuthenticator(identity, peer -> Optional.empty()),
-                Codecs.BLOCKS, nobody, () -> 0, IntegrityConfig.defaults(), (to, message) -> signed = message,
+                Codecs.blocks(SampleChannel.CHANNEL), nobody, () -> 0, IntegrityConfig.defaults(), (to, message) -> signed = message,
                 (from, message) -> { }, (from, reason) -> { }, firstSequence);
     }
 

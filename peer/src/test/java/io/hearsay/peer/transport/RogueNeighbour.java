@@ -12,6 +12,7 @@ import io.hearsay.discovery.auth.SignedMessage;
 import io.hearsay.gossip.block.BlockMessage;
 import io.hearsay.identity.PkiId;
 import io.hearsay.identity.SigningIdentity;
+import io.hearsay.ledger.sample.SampleChannel;
 import io.hearsay.peer.wire.BlockWire;
 import io.hearsay.peer.wire.MalformedMessageException;
 import io.hearsay.proto.gossip.Chunk;
@@ -122,7 +123,7 @@ final class RogueNeighbour implements AutoCloseable {
     }
 
     void send(SignedMessage<BlockMessage> signed) {
-        sendEnvelope(BlockWire.encode(signed));
+        sendEnvelope(BlockWire.encode(SampleChannel.CHANNEL, signed));
     }
 
     void sendEnvelope(byte[] envelope) {
@@ -200,7 +201,7 @@ final class RogueNeighbour implements AutoCloseable {
 
     private static SignedMessage<BlockMessage> decode(ByteString envelope) {
         try {
-            return BlockWire.decode(envelope);
+            return BlockWire.decode(envelope).signed();
         } catch (MalformedMessageException e) {
             throw new AssertionError("the peer sent a malformed envelope: " + e.getMessage(), e);
         }

@@ -36,6 +36,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class BlockWireTest {
     private static final PkiId SIGNER = PkiId.fromBytes(filled(PkiId.LENGTH_BYTES, 0x5A));
     private static final byte[] SIGNATURE = filled(71, 0x30);
+    private static final String CHANNEL = "testchannel";
     private static final String TOO_BIG = Long.toUnsignedString(Long.MIN_VALUE); // 2^63
 
     // ---- round trips ----
@@ -54,7 +55,7 @@ class BlockWireTest {
     void everyKindRoundTrips(String name, BlockMessage message) throws MalformedMessageException {
         SignedMessage<BlockMessage> signed = new SignedMessage<>(SIGNER, 1_234_567, message, SIGNATURE);
 
-        SignedMessage<BlockMessage> decoded = BlockWire.decode(ByteString.copyFrom(BlockWire.encode(signed)));
+        SignedMessage<BlockMessage> decoded = BlockWire.decode(ByteString.copyFrom(BlockWire.encode(CHANNEL, signed))).signed();
 
         assertThat(decoded.signer()).isEqualTo(SIGNER);
         assertThat(decoded.sequence()).isEqualTo(1_234_567);
@@ -75,7 +76,7 @@ class BlockWireTest {
         SignedMessage<BlockMessage> signed = new SignedMessage<>(SIGNER, Long.MAX_VALUE,
                 new BlockMessage.RangeRequest(Long.MAX_VALUE, Long.MAX_VALUE - 1, Long.MAX_VALUE), SIGNATURE);
 
-        SignedMessage<BlockMessage> decoded = BlockWire.decode(ByteString.copyFrom(BlockWire.encode(signed)));
+        SignedMessage<BlockMessage> decoded = BlockWire.decode(ByteString.copyFrom(BlockWire.encode(CHANNEL, signed))).signed();
 
         assertThat(decoded.sequence()).isEqualTo(Long.MAX_VALUE);
         assertThat(decoded.message()).isEqualTo(signed.message());
@@ -90,6 +91,8 @@ class BlockWireTest {
                 malformed("no signer", e -> e.clearSigner(), "signer is 0 bytes, not a 32-byte PKI-ID"),
                 malformed("a 33-byte signer", e -> e.setSigner(ByteString.copyFrom(new byte[33])), "signer is 33 bytes"),
                 malformed("no signature", e -> e.clearSignature(), "signature is 0 bytes"),
+                malformed("no channel", e -> e.clearChannel(), "channel id is empty"),
+                malformed("a 250-character channel", e -> e.setChannel("c".repeat(250)), "longer than 249 characters"),
                 malformed("a 145-byte signature", e -> e.setSignature(ByteString.copyFrom(new byte[145])),
                         "signature is 145 bytes"),
                 malformed("a sequence of 2^63", e -> e.setSequence(Long.MIN_VALUE), "sequence " + TOO_BIG + " is out of range"),
@@ -153,7 +156,7 @@ class BlockWireTest {
         java.util.SplittableRandom random = new java.util.SplittableRandom(20_261_124);
         List<byte[]> valid = new ArrayList<>();
         for (Class<?> kind : BlockMessage.class.getPermittedSubclasses()) {
-            valid.add(BlockWire.encode(new SignedMessage<>(SIGNER, 99, sample(kind, true), SIGNATURE)));
+            valid.add(BlockWire.encode(CHANNEL, new SignedMessage<>(SIGNER, 99, sample(kind, true), SIGNATURE)));
         }
         for (int i = 0; i < 20_000; i++) {
             byte[] bytes = valid.get(random.nextInt(valid.size())).clone();
@@ -187,7 +190,7 @@ class BlockWireTest {
     /** The valid envelope every malformed case starts from decodes: each case fails for its change alone. */
     @Test
     void theValidBaseDecodes() throws MalformedMessageException {
-        assertThat(BlockWire.decode(validEnvelope().build().toByteString()).message())
+        assertThat(BlockWire.decode(validEnvelope().build().toByteString()).signed().message())
                 .isEqualTo(new BlockMessage.Heartbeat(1, hash(), true));
     }
 
@@ -203,6 +206,7 @@ class BlockWireTest {
 
     private static SignedEnvelope.Builder validEnvelope() {
         return SignedEnvelope.newBuilder()
+                .setChannel(CHANNEL)
                 .setSigner(SIGNER.toByteString())
                 .setSequence(1)
                 .setSignature(ByteString.copyFrom(SIGNATURE))

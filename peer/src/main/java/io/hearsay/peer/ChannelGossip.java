@@ -1,0 +1,154 @@
+package io.hearsay.peer;
+
+import io.hearsay.discovery.auth.AuthenticatedChannel;
+import io.hearsay.discovery.auth.EcdsaAuthenticator;
+import io.hearsay.discovery.auth.SignedMessage;
+import io.hearsay.discovery.runtime.PeerRuntime;
+import io.hearsay.discovery.runtime.Transport;
+import io.hearsay.gossip.auth.Codecs;
+import io.hearsay.gossip.block.BlockGossip;
+import io.hearsay.gossip.block.BlockGossipListener;
+import io.hearsay.gossip.block.BlockLedger;
+import io.hearsay.gossip.block.BlockMessage;
+import io.hearsay.gossip.block.GossipCounters;
+import io.hearsay.identity.PkiId;
+import io.hearsay.identity.SigningIdentity;
+import io.hearsay.ledger.Ledger;
+import io.hearsay.peer.runtime.NodeResources;
+import io.hearsay.peer.runtime.NodeRuntime;
+import io.hearsay.peer.runtime.SerialExecutor;
+import io.hearsay.peer.transport.GossipNetwork;
+import io.hearsay.peer.wire.BlockWire;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.hyperledger.fabric.protos.common.Block;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One channel's block gossip on a node: the simulator's {@link BlockGossip} core behind an {@link
+ * AuthenticatedChannel} whose signatures are bound to the channel id, over the node's shared {@link GossipNetwork},
+ * with its own {@link SerialExecutor} so each channel's protocol runs single-threaded and channels run in parallel.
+ */
+public final class ChannelGossip {
+    private static final Logger LOG = LoggerFactory.getLogger(ChannelGossip.class);
+
+    private final String channelId;
+    private final String name;
+    private final SerialExecutor serial;
+    private final NeighbourMembership membership;
+    private final AuthenticatedChannel<BlockMessage> channel;
+    private final BlockGossip gossip;
+
+    ChannelGossip(GossipPeer.Settings settings, SigningIdentity identity, GossipNetwork network, Ledger ledger,
+            NodeResources resources, BlockGossipListener listener, DropLog dropLog) {
+        this.channelId = ledger.channelId();
+        this.name = settings.name() + "/" + channelId;
+        this.serial = resources.serialExecutor(name);
+        PkiId self = identity.pkiId();
+        PeerRuntime runtime = NodeRuntime.of(serial, resources.timers(), NodeRuntime.newSeed());
+        this.membership = new NeighbourMembership(self, network::identity);
+        Transport<SignedMessage<BlockMessage>> wire = (to, signed) ->
+                network.send(to, BlockWire.encode(channelId, signed), BlockWire.isBulk(signed.message()));
+        // Sequence numbers must exceed every one a previous incarnation used: start at the wall clock in microseconds.
+        long firstSequence = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
+        this.channel = new AuthenticatedChannel<>(self, new EcdsaAuthenticator(identity, network::identity),
+                Codecs.blocks(channelId), membership, runtime.clock(), settings.integrity(), wire, this::toGossip,
+                dropLog::dropped, firstSequence);
+        this.gossip = new BlockGossip(settings.gossip(), BlockLedger.of(ledger), membership, runtime.fork(), channel.transport(),
+                new BlockGossipListener() {
+                    @Override
+                    public void onBlockCommitted(long number, PkiId from) {
+                        listener.onBlockCommitted(number, from);
+                    }
+
+                    @Override
+                    public void onDropped(PkiId from, String reason) {
+                        dropLog.dropped(from, reason);
+                        listener.onDropped(from, reason);
+                    }
+                });
+        channel.skipStale(gossip::isStale);
+    }
+
+    void start() {
+        serial.execute(gossip::start);
+    }
+
+    private void toGossip(PkiId from, BlockMessage message) {
+        gossip.onMessage(from, message);
+    }
+
+    /** Authenticates and handles a decoded message on this channel's serial executor; {@code done} runs after. */
+    void onMessage(PkiId from, SignedMessage<BlockMessage> signed, Runnable done) {
+        serial.execute(() -> {
+            try {
+                channel.onMessage(from, signed);
+            } finally {
+                done.run();
+            }
+        });
+    }
+
+    void addNeighbour(PkiId peer) {
+        serial.execute(() -> membership.add(peer));
+    }
+
+    /** A block from the orderer: this peer is its organisation's leader; commit it and spread it. */
+    public void onOrdererBlock(Block block) {
+        serial.execute(() -> gossip.onOrdererBlock(block));
+    }
+
+    public String channelId() {
+        return channelId;
+    }
+
+    public long height() {
+        return gossip.height();
+    }
+
+    public GossipCounters counters() {
+        return gossip.counters();
+    }
+
+    /** Messages the authentication layer dropped, by reason. */
+    public Map<AuthenticatedChannel.Drop, Long> drops() {
+        return onSerial(channel::drops);
+    }
+
+    private <T> T onSerial(Supplier<T> query) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        serial.execute(() -> result.complete(query.get()));
+        try {
+            return result.get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while querying " + name, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException(name + " did not answer: " + e, e);
+        }
+    }
+
+    /** Stops the protocol and its executor; the ledger stays open (its owner's). */
+    void close() {
+        CompletableFuture<Void> stopped = new CompletableFuture<>();
+        serial.execute(() -> {
+            gossip.stop();
+            stopped.complete(null);
+        });
+        try {
+            stopped.get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("{}: protocol did not stop cleanly: {}", name, e.toString());
+        }
+        serial.close();
+    }
+}

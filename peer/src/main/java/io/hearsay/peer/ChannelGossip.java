@@ -13,7 +13,6 @@ import io.hearsay.gossip.block.BlockMessage;
 import io.hearsay.gossip.block.GossipCounters;
 import io.hearsay.identity.PkiId;
 import io.hearsay.identity.SigningIdentity;
-import io.hearsay.ledger.Ledger;
 import io.hearsay.peer.runtime.NodeResources;
 import io.hearsay.peer.runtime.NodeRuntime;
 import io.hearsay.peer.runtime.SerialExecutor;
@@ -46,9 +45,9 @@ public final class ChannelGossip {
     private final AuthenticatedChannel<BlockMessage> channel;
     private final BlockGossip gossip;
 
-    ChannelGossip(GossipPeer.Settings settings, SigningIdentity identity, GossipNetwork network, Ledger ledger,
-            NodeResources resources, BlockGossipListener listener, DropLog dropLog) {
-        this.channelId = ledger.channelId();
+    ChannelGossip(GossipPeer.Settings settings, SigningIdentity identity, GossipNetwork network, String channelId,
+            BlockLedger ledger, NodeResources resources, BlockGossipListener listener, DropLog dropLog) {
+        this.channelId = channelId;
         this.name = settings.name() + "/" + channelId;
         this.serial = resources.serialExecutor(name);
         PkiId self = identity.pkiId();
@@ -61,7 +60,7 @@ public final class ChannelGossip {
         this.channel = new AuthenticatedChannel<>(self, new EcdsaAuthenticator(identity, network::identity),
                 Codecs.blocks(channelId), membership, runtime.clock(), settings.integrity(), wire, this::toGossip,
                 dropLog::dropped, firstSequence);
-        this.gossip = new BlockGossip(settings.gossip(), BlockLedger.of(ledger), membership, runtime.fork(), channel.transport(),
+        this.gossip = new BlockGossip(settings.gossip(), ledger, membership, runtime.fork(), channel.transport(),
                 new BlockGossipListener() {
                     @Override
                     public void onBlockCommitted(long number, PkiId from) {

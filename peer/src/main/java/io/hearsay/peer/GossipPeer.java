@@ -6,6 +6,7 @@ import io.hearsay.discovery.auth.IntegrityConfig;
 import io.hearsay.gossip.block.BlockGossip;
 import io.hearsay.gossip.block.BlockGossipConfig;
 import io.hearsay.gossip.block.BlockGossipListener;
+import io.hearsay.gossip.block.BlockLedger;
 import io.hearsay.gossip.block.GossipCounters;
 import io.hearsay.identity.MspDirectory;
 import io.hearsay.identity.PkiId;
@@ -114,7 +115,12 @@ public final class GossipPeer implements AutoCloseable {
 
     /** Starts gossiping {@code ledger}'s channel with every neighbour; the ledger stays the caller's. */
     public ChannelGossip join(Ledger ledger, BlockGossipListener listener) {
-        ChannelGossip channel = new ChannelGossip(settings, identity, network, ledger, resources, listener, dropLog);
+        return join(ledger.channelId(), BlockLedger.of(ledger), listener);
+    }
+
+    /** Starts gossiping {@code channelId}, whose blocks {@code ledger} holds (a node may wrap its ledger, e.g. to time commits). */
+    public ChannelGossip join(String channelId, BlockLedger ledger, BlockGossipListener listener) {
+        ChannelGossip channel = new ChannelGossip(settings, identity, network, channelId, ledger, resources, listener, dropLog);
         if (channels.putIfAbsent(channel.channelId(), channel) != null) {
             channel.close();
             throw new IllegalStateException(name() + " already serves channel " + channel.channelId());

@@ -1,0 +1,119 @@
+package io.hearsay.peer.node;
+
+import io.hearsay.gossip.block.BlockGossipConfig;
+import io.hearsay.peer.auth.TimeWindow;
+import io.hearsay.peer.config.ConfigException;
+import io.hearsay.peer.config.ConfigTree;
+import io.hearsay.peer.config.ConfigTree.HostPort;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything a peer node needs to start, from {@code peer.yaml} (see {@code peer/README} in the repository and
+ * the example the testnet writes). Every scalar option can be overridden by an environment variable
+ * {@code HEARSAY_PEER_<KEY>} (dots become underscores: {@code HEARSAY_PEER_GOSSIP_PRESET=wan}) or a flag
+ * {@code --set key=value}. Values are checked here, before anything starts, and an error names the option.
+ *
+ * @param name this peer's name, for logs and status (default: the TLS server name is not assumed; required)
+ * @param mspId the organisation this peer belongs to
+ * @param msp the peer's MSP folder as the crypto generator wrote it (signcerts/, keystore/)
+ * @param tlsCertificate the peer's TLS certificate (PEM); clients and neighbours see it
+ * @param tlsKey the TLS private key (PEM)
+ * @param listen where the peer serves Gossip, Gateway, Deliver and Endorser (default 127.0.0.1:7051; port 0: any)
+ * @param operations where the HTTP operations endpoint listens (default 127.0.0.1:9443; port 0: any)
+ * @param dataDirectory where the ledgers live, one RocksDB per channel (default ./data)
+ * @param channels the channels this peer serves, each from its genesis block file
+ * @param orderer the orderer's Broadcast/Deliver endpoint; required to submit transactions and to lead
+ * @param leader whether this peer takes blocks from the orderer for its organisation (Fabric's static
+ *     {@code orgLeader}; default true — every peer pulling is the safe choice for small networks)
+ * @param gossipPreset the gossip protocol preset: lan (default), wan or fabric
+ * @param neighbours peers to keep gossip connections with (and to ask for endorsements)
+ * @param requestBytesMax the largest client request accepted (default 100 MiB, Fabric's {@code maxRecvMsgSize})
+ * @param timeWindow how far a request's timestamp may be from this node's clock (default 15 min, Fabric's)
+ * @param endorsementTimeout how long to wait for another organisation's endorsement (default 10 s, Fabric's)
+ */
+public record PeerConfig(String name, String mspId, Path msp, Path tlsCertificate, Path tlsKey, HostPort listen,
+        HostPort operations, Path dataDirectory, List<ChannelEntry> channels, Optional<HostPort> orderer, boolean leader,
+        GossipPreset gossipPreset, List<Neighbour> neighbours, int requestBytesMax, Duration timeWindow,
+        Duration endorsementTimeout) {
+
+    public static final HostPort DEFAULT_LISTEN = new HostPort("127.0.0.1", 7051);
+    public static final HostPort DEFAULT_OPERATIONS = new HostPort("127.0.0.1", 9443);
+    public static final int DEFAULT_REQUEST_BYTES_MAX = 100 * 1024 * 1024;
+    public static final Duration DEFAULT_ENDORSEMENT_TIMEOUT = Duration.ofSeconds(10);
+
+    /** One channel: its name and the genesis block that starts its chain (a peer joins a channel by it). */
+    public record ChannelEntry(String name, Path genesis) {}
+
+    /** A neighbour: where it listens, its organisation, and its signing certificate (which gives its PKI-ID). */
+    public record Neighbour(HostPort endpoint, String mspId, Path certificate) {}
+
+    public enum GossipPreset {
+        LAN, WAN, FABRIC;
+
+        public BlockGossipConfig config() {
+            return switch (this) {
+                case LAN -> BlockGossipConfig.lan();
+                case WAN -> BlockGossipConfig.wan();
+                case FABRIC -> BlockGossipConfig.fabric();
+            };
+        }
+    }
+
+    public PeerConfig {
+        Objects.requireNonNull(name, "name");
+        channels = List.copyOf(channels);
+        neighbours = List.copyOf(neighbours);
+        if (channels.isEmpty()) {
+            throw new ConfigException("channels: a peer needs at least one channel (name and genesis block file)");
+        }
+        if (channels.stream().map(ChannelEntry::name).distinct().count() != channels.size()) {
+            throw new ConfigException("channels: a channel is listed twice");
+        }
+    }
+
+    /** Reads and checks every option; unknown options are refused. */
+    public static PeerConfig from(ConfigTree tree) {
+        String name = tree.requiredString("name", "the peer's name, e.g. peer0.org1.example.com");
+        String mspId = tree.requiredString("mspId", "the peer's organisation, e.g. Org1MSP");
+        Path msp = Path.of(tree.requiredString("msp", "the peer's MSP folder (signcerts/, keystore/)"));
+        Path tlsCertificate = Path.of(tree.requiredString("tls.cert", "the peer's TLS certificate (PEM)"));
+        Path tlsKey = Path.of(tree.requiredString("tls.key", "the peer's TLS private key (PEM)"));
+        HostPort listen = tree.hostPort("listen", DEFAULT_LISTEN);
+        HostPort operations = tree.hostPort("operations", DEFAULT_OPERATIONS);
+        Path data = Path.of(tree.string("dataDir", "data"));
+        List<ChannelEntry> channels = tree.list("channels").stream()
+                .map(c -> {
+                    ChannelEntry entry = new ChannelEntry(c.requiredString("name", "the channel's name"),
+                            Path.of(c.requiredString("genesis", "the channel's genesis block file")));
+                    c.requireAllRead();
+                    return entry;
+                }).toList();
+        Optional<HostPort> orderer = Optional.ofNullable(tree.hostPort("orderer", null));
+        boolean leader = tree.bool("leader", true);
+        GossipPreset preset = tree.enumValue("gossip.preset", GossipPreset.class, GossipPreset.LAN);
+        List<Neighbour> neighbours = tree.list("neighbours").stream()
+                .map(n -> {
+                    Neighbour neighbour = new Neighbour(n.hostPort("endpoint", null), n.requiredString("mspId",
+                            "the neighbour's organisation"), Path.of(n.requiredString("cert", "the neighbour's signing certificate")));
+                    if (neighbour.endpoint() == null) {
+                        throw new ConfigException("neighbours: each neighbour needs an endpoint host:port");
+                    }
+                    n.requireAllRead();
+                    return neighbour;
+                }).toList();
+        int requestBytesMax = tree.intValue("requestBytesMax", DEFAULT_REQUEST_BYTES_MAX, 1024 * 1024, Integer.MAX_VALUE);
+        Duration timeWindow = tree.duration("timeWindow", TimeWindow.DEFAULT_WINDOW, Duration.ofSeconds(1), Duration.ofDays(1));
+        Duration endorsementTimeout = tree.duration("endorsementTimeout", DEFAULT_ENDORSEMENT_TIMEOUT,
+                Duration.ofMillis(100), Duration.ofMinutes(10));
+        if (leader && orderer.isEmpty()) {
+            throw new ConfigException("leader: a leader peer pulls blocks from the orderer; set orderer: host:port or leader: false");
+        }
+        tree.requireAllRead();
+        return new PeerConfig(name, mspId, msp, tlsCertificate, tlsKey, listen, operations, data, channels, orderer, leader,
+                preset, neighbours, requestBytesMax, timeWindow, endorsementTimeout);
+    }
+}

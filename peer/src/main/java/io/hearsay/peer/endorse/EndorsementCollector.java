@@ -1,0 +1,270 @@
+package io.hearsay.peer.endorse;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.grpc.stub.StreamObserver;
+import io.hearsay.identity.Identity;
+import io.hearsay.identity.IdentityException;
+import io.hearsay.identity.Role;
+import io.hearsay.ledger.validation.EndorsementPolicies;
+import io.hearsay.peer.contract.ContractException;
+import io.hearsay.peer.gateway.GatewayErrors;
+import io.hearsay.peer.transport.TlsCredentials;
+import io.hearsay.proto.EndorsementPolicy;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import org.hyperledger.fabric.protos.gateway.ErrorDetail;
+import org.hyperledger.fabric.protos.peer.Endorsement;
+import org.hyperledger.fabric.protos.peer.EndorserGrpc;
+import org.hyperledger.fabric.protos.peer.ProposalResponse;
+
+/**
+ * Gathers the endorsements a proposal's chaincode policy ("N of these organisations") needs: this peer's own,
+ * then, over mutual-TLS gRPC, those of peers of other organisations, which re-run the same checks and the same
+ * contract on their own committed state.
+ *
+ * <pre>
+ *  client ──Endorse──▶ this peer: simulate + sign (own org)
+ *                         ├──ProcessProposal──▶ Org2 peer0 ──✗ (timeout) ──▶ Org2 peer1 ──✓
+ *                         └──ProcessProposal──▶ Org3 peer0 ──✓          (as many orgs as the policy still needs)
+ *                      ◀── every payload byte-identical to ours? → endorsements, sorted by organisation
+ * </pre>
+ *
+ * Organisations are asked in MSP-id order, as many at once as the policy still needs; an organisation whose
+ * peers all fail is replaced by the next one the policy lists, if any. A remote endorsement counts only if it
+ * signs exactly this peer's proposal response payload and comes from a valid peer of the organisation asked:
+ * anything else would fail the committer's policy check later, where the client can no longer fix it.
+ *
+ * <p>Asynchronous: remote calls are gRPC futures with a per-endorser deadline; their answers are handled on
+ * {@code executor}. No thread waits. Connections to other peers are kept and reused until {@link #close()}.
+ */
+public final class EndorsementCollector implements AutoCloseable {
+    private final LocalEndorser local;
+    private final EndorserDirectory directory;
+    private final SslContext clientTls;
+    private final EndorsementConfig config;
+    private final Executor executor;
+    private final ConcurrentHashMap<EndorserDirectory.Endpoint, ManagedChannel> connections = new ConcurrentHashMap<>();
+
+    public EndorsementCollector(LocalEndorser local, EndorserDirectory directory, TlsCredentials tls,
+            EndorsementConfig config, Executor executor) {
+        this.local = local;
+        this.directory = directory;
+        this.clientTls = tls.clientContext();
+        this.config = config;
+        this.executor = executor;
+    }
+
+    public LocalEndorser local() {
+        return local;
+    }
+
+    /**
+     * Endorses locally on the caller's thread, then asks the other organisations. Fails with {@link
+     * EndorsementFailedException} when the contract refuses or the policy cannot be met.
+     */
+    public CompletableFuture<Collected> collect(CheckedProposal proposal) {
+        Endorsed own;
+        try {
+            own = local.endorse(proposal);
+        } catch (ContractException e) {
+            return CompletableFuture.failedFuture(new EndorsementFailedException(
+                    "failed to collect enough transaction endorsements, see attached details for more info",
+                    List.of(GatewayErrors.detail(local.address(), local.mspId(), "chaincode response 500, " + e.getMessage()))));
+        }
+        EndorsementPolicy policy = new EndorsementPolicies(proposal.channel().ledger().config()).policyFor(proposal.chaincode());
+        TreeSet<String> organizations = new TreeSet<>(policy.getMspIdsList());
+        boolean ownCounts = organizations.remove(local.mspId());
+        Round round = new Round(proposal, own, policy, organizations);
+        if (ownCounts) {
+            round.endorsements.put(local.mspId(), own.endorsement());
+        }
+        round.start();
+        return round.outcome;
+    }
+
+    @Override
+    public void close() {
+        connections.values().forEach(ManagedChannel::shutdownNow);
+        connections.clear();
+    }
+
+    private ManagedChannel connection(EndorserDirectory.Endpoint endpoint) {
+        return connections.computeIfAbsent(endpoint, e -> NettyChannelBuilder.forTarget(e.address())
+                .sslContext(clientTls)
+                .overrideAuthority(e.tlsServerName())
+                .executor(executor)
+                .build());
+    }
+
+    /** One proposal's collection. Its state is guarded by its own lock; gRPC answers arrive on any thread. */
+    private final class Round {
+        private final CheckedProposal proposal;
+        private final Endorsed own;
+        private final int required;
+        private final Deque<String> spareOrganizations;
+        private final TreeMap<String, Endorsement> endorsements = new TreeMap<>();
+        private final List<ErrorDetail> failures = new ArrayList<>();
+        private final CompletableFuture<Collected> outcome = new CompletableFuture<>();
+        private int asking;
+
+        Round(CheckedProposal proposal, Endorsed own, EndorsementPolicy policy, TreeSet<String> others) {
+            this.proposal = proposal;
+            this.own = own;
+            this.required = policy.getRequired();
+            this.spareOrganizations = new ArrayDeque<>(others);
+        }
+
+        void start() {
+            List<String> toAsk = new ArrayList<>();
+            Runnable settle;
+            synchronized (this) {
+                while (endorsements.size() + asking < required && !spareOrganizations.isEmpty()) {
+                    toAsk.add(spareOrganizations.poll());
+                    asking++;
+                }
+                settle = settlement();
+            }
+            settle.run();
+            toAsk.forEach(organization -> ask(organization, directory.endorsers(organization), 0));
+        }
+
+        private void ask(String organization, List<EndorserDirectory.Endpoint> endpoints, int index) {
+            if (index >= endpoints.size()) {
+                if (endpoints.isEmpty()) {
+                    record(GatewayErrors.detail("", organization, "no peer of " + organization + " is known to endorse"));
+                }
+                organizationFailed();
+                return;
+            }
+            EndorserDirectory.Endpoint endpoint = endpoints.get(index);
+            StreamObserver<ProposalResponse> answer = new StreamObserver<>() {
+                private ProposalResponse response;
+
+                @Override
+                public void onNext(ProposalResponse value) {
+                    response = value;
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    Status status = Status.fromThrowable(t);
+                    retry(endpoint, organization, endpoints, index, status.getCode() + ": " + status.getDescription());
+                }
+
+                @Override
+                public void onCompleted() {
+                    String problem = response == null ? "no response" : problem(organization, response);
+                    if (problem != null) {
+                        retry(endpoint, organization, endpoints, index, problem);
+                    } else {
+                        endorsed(organization, response.getEndorsement());
+                    }
+                }
+            };
+            try {
+                EndorserGrpc.newStub(connection(endpoint))
+                        .withDeadlineAfter(config.endorserTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                        .processProposal(proposal.signedProposal(), answer);
+            } catch (RuntimeException e) {
+                retry(endpoint, organization, endpoints, index, "cannot call: " + e.getMessage());
+            }
+        }
+
+        private void retry(EndorserDirectory.Endpoint endpoint, String organization,
+                List<EndorserDirectory.Endpoint> endpoints, int index, String problem) {
+            record(GatewayErrors.detail(endpoint.address(), organization, problem));
+            ask(organization, endpoints, index + 1);
+        }
+
+        /** Null if {@code response} is an endorsement this transaction can use; else why not. */
+        private String problem(String organization, ProposalResponse response) {
+            if (response.getResponse().getStatus() < 200 || response.getResponse().getStatus() >= 400) {
+                return "chaincode response " + response.getResponse().getStatus() + ", " + response.getResponse().getMessage();
+            }
+            if (!response.hasEndorsement()) {
+                return "the response carries no endorsement";
+            }
+            if (!response.getPayload().equals(own.proposalResponsePayload())) {
+                return "its proposal response payload differs from this peer's (different committed state or contract)";
+            }
+            Endorsement endorsement = response.getEndorsement();
+            try {
+                Identity endorser = proposal.channel().organizations().validate(endorsement.getEndorser());
+                if (!endorser.mspId().equals(organization) || endorser.role().filter(Role.PEER::equals).isEmpty()) {
+                    return "the endorsement is signed by " + endorser + ", not by a peer of " + organization;
+                }
+                endorser.verify(own.proposalResponsePayload().concat(endorsement.getEndorser()),
+                        endorsement.getSignature().toByteArray());
+            } catch (IdentityException e) {
+                return "the endorsement is not valid: " + e.getMessage();
+            }
+            return null;
+        }
+
+        private void endorsed(String organization, Endorsement endorsement) {
+            Runnable settle;
+            synchronized (this) {
+                asking--;
+                endorsements.put(organization, endorsement);
+                settle = settlement();
+            }
+            settle.run();
+        }
+
+        private synchronized void record(ErrorDetail failure) {
+            failures.add(failure);
+        }
+
+        private void organizationFailed() {
+            String next;
+            Runnable settle;
+            synchronized (this) {
+                asking--;
+                next = spareOrganizations.poll();
+                if (next != null) {
+                    asking++;
+                }
+                settle = settlement();
+            }
+            settle.run();
+            if (next != null) {
+                ask(next, directory.endorsers(next), 0);
+            }
+        }
+
+        /**
+         * Under the lock: what completes the outcome if the policy is met or can no longer be, else nothing. It is
+         * run after the lock is released, because completing runs the gateway's continuation (building and sending
+         * the prepared transaction), which must not hold up other answers of this round.
+         */
+        private Runnable settlement() {
+            if (endorsements.size() >= required) {
+                Collected collected = new Collected(own.proposalResponsePayload(), List.copyOf(endorsements.values()),
+                        own.result());
+                return () -> outcome.complete(collected);
+            }
+            if (endorsements.size() + asking + spareOrganizations.size() < required) {
+                List<ErrorDetail> details = failures.isEmpty()
+                        ? List.of(GatewayErrors.detail(local.address(), local.mspId(),
+                                "the policy needs " + required + " organisations but only " + endorsements.size()
+                                        + " can endorse"))
+                        : List.copyOf(failures);
+                EndorsementFailedException failure = new EndorsementFailedException(
+                        "failed to collect enough transaction endorsements, see attached details for more info", details);
+                return () -> outcome.completeExceptionally(failure);
+            }
+            return () -> { };
+        }
+    }
+}

@@ -48,8 +48,11 @@ public record PeerConfig(String name, String mspId, Path msp, Path tlsCertificat
     /** One channel: its name and the genesis block that starts its chain (a peer joins a channel by it). */
     public record ChannelEntry(String name, Path genesis) {}
 
-    /** A neighbour: where it listens, its organisation, and its signing certificate (which gives its PKI-ID). */
-    public record Neighbour(HostPort endpoint, String mspId, Path certificate) {}
+    /**
+     * A neighbour: where it listens, its organisation, its signing certificate (which gives its PKI-ID), and the
+     * name its TLS certificate is checked against (default: the endpoint's host).
+     */
+    public record Neighbour(HostPort endpoint, String mspId, Path certificate, String serverName) {}
 
     public enum GossipPreset {
         LAN, WAN, FABRIC;
@@ -97,11 +100,13 @@ public record PeerConfig(String name, String mspId, Path msp, Path tlsCertificat
         GossipPreset preset = tree.enumValue("gossip.preset", GossipPreset.class, GossipPreset.LAN);
         List<Neighbour> neighbours = tree.list("neighbours").stream()
                 .map(n -> {
-                    Neighbour neighbour = new Neighbour(n.hostPort("endpoint", null), n.requiredString("mspId",
-                            "the neighbour's organisation"), Path.of(n.requiredString("cert", "the neighbour's signing certificate")));
-                    if (neighbour.endpoint() == null) {
+                    HostPort endpoint = n.hostPort("endpoint", null);
+                    if (endpoint == null) {
                         throw new ConfigException("neighbours: each neighbour needs an endpoint host:port");
                     }
+                    Neighbour neighbour = new Neighbour(endpoint, n.requiredString("mspId", "the neighbour's organisation"),
+                            Path.of(n.requiredString("cert", "the neighbour's signing certificate")),
+                            n.string("serverName", endpoint.host()));
                     n.requireAllRead();
                     return neighbour;
                 }).toList();

@@ -1,0 +1,58 @@
+package io.hearsay.peer.node;
+
+import io.hearsay.gossip.block.GossipCounters;
+import io.hearsay.peer.ChannelGossip;
+import io.hearsay.peer.transport.TransportCounters;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Locale;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
+
+/**
+ * The node's Prometheus metrics. Names follow Fabric's where Fabric has the metric ({@code ledger_blockchain_height},
+ * {@code ledger_block_processing_time}, {@code gossip_leader_election_leader}, {@code gossip_membership_total_peers_known}),
+ * so dashboards built for Fabric peers read ours; the rest are every gossip and transport counter, one series each,
+ * so nothing the protocol drops goes unseen.
+ */
+public final class NodeMetrics {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** The timer a channel's commits are recorded in. */
+    public Timer commitTimer(String channel) {
+        return Timer.builder("ledger_block_processing_time")
+                .description("Time to validate and commit a block")
+                .tag("channel", channel)
+                .publishPercentiles(0.5, 0.99)
+                .register(registry);
+    }
+
+    public void channel(String channel, LongSupplier height, ChannelGossip gossip, BooleanSupplier leader) {
+        Gauge.builder("ledger_blockchain_height", height::getAsLong).tag("channel", channel)
+                .description("Number of committed blocks").register(registry);
+        Gauge.builder("gossip_leader_election_leader", () -> leader.getAsBoolean() ? 1 : 0).tag("channel", channel)
+                .description("1 when this peer takes the channel's blocks from the orderer").register(registry);
+        for (GossipCounters.Counter counter : GossipCounters.Counter.values()) {
+            FunctionCounter.builder("gossip_" + counter.name().toLowerCase(Locale.ROOT), gossip,
+                            g -> g.counters().get(counter))
+                    .tag("channel", channel).register(registry);
+        }
+    }
+
+    public void transport(TransportCounters counters, IntSupplier connectedPeers) {
+        for (TransportCounters.Counter counter : TransportCounters.Counter.values()) {
+            FunctionCounter.builder("gossip_comm_" + counter.name().toLowerCase(Locale.ROOT), counters,
+                    c -> c.get(counter)).register(registry);
+        }
+        Gauge.builder("gossip_membership_total_peers_known", connectedPeers::getAsInt)
+                .description("Neighbours with an open gossip connection").register(registry);
+    }
+}

@@ -1,0 +1,197 @@
+package io.hearsay.testnet.verify;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.hearsay.identity.Hashes;
+import io.hearsay.identity.Pem;
+import io.hearsay.testnet.spec.ConnectionProfile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+import org.hyperledger.fabric.client.CloseableIterator;
+import org.hyperledger.fabric.client.Gateway;
+import org.hyperledger.fabric.client.identity.Identities;
+import org.hyperledger.fabric.client.identity.Signers;
+import org.hyperledger.fabric.client.identity.X509Identity;
+import org.hyperledger.fabric.protos.common.Block;
+
+/**
+ * A running peer's chain, read as any Fabric application would: through the official Fabric Gateway SDK's block
+ * events from block 0, over mutual TLS, as the connection profile's client of the peer's organisation. Deliver
+ * streams without end, so the peer's height is asked first from its operations endpoint ({@code GET /status}, see
+ * {@link PeerStatus}) and the stream is closed once that many blocks arrived; the state hash it reports there is the
+ * one after block {@code height - 1}.
+ *
+ * <pre>
+ * open():  GET /status → height h, state hash   →   Gateway(mTLS, client identity).getNetwork(channel)
+ *          .newBlockEventsRequest().startBlock(0) → blocks 0 … h-1 → close the stream, the gateway, the channel
+ * </pre>
+ */
+public final class DeliverChainSource implements ChainSource {
+    private final ConnectionProfile.PeerOf peer;
+    private final String channel;
+    private final DeliverReadOptions options;
+    private final HttpClient http;
+    private volatile PeerStatus status;
+
+    public DeliverChainSource(ConnectionProfile.PeerOf peer, String channel, DeliverReadOptions options, HttpClient http) {
+        this.peer = peer;
+        this.channel = channel;
+        this.options = options;
+        this.http = http;
+    }
+
+    /** A source for every peer of {@code profile} on {@code channel}, in profile order. */
+    public static List<ChainSource> forProfile(ConnectionProfile profile, String channel, DeliverReadOptions options) {
+        if (!profile.channels().contains(channel)) {
+            throw new IllegalArgumentException("channel " + channel + " is not in the connection profile; it lists "
+                    + profile.channels());
+        }
+        HttpClient http = HttpClient.newBuilder().connectTimeout(options.statusTimeout()).build();
+        List<ChainSource> sources = new ArrayList<>();
+        profile.peers().forEach(p -> sources.add(new DeliverChainSource(p, channel, options, http)));
+        return sources;
+    }
+
+    @Override
+    public String peer() {
+        return peer.peer().name();
+    }
+
+    @Override
+    public Chain open() {
+        String operations = peer.peer().operations().orElseThrow(() -> new IllegalStateException(
+                "the connection profile gives no operations URL for " + peer() + ", so its height is unknown"));
+        status = PeerStatus.fetch(http, operations, channel, options.statusTimeout());
+        ManagedChannel grpc = grpcChannel();
+        Gateway gateway = null;
+        try {
+            gateway = gateway(grpc);
+            CloseableIterator<Block> events = gateway.getNetwork(channel).newBlockEventsRequest().startBlock(0).build()
+                    .getEvents();
+            return new DeliverChain(events, gateway, grpc, status.height());
+        } catch (RuntimeException e) {
+            if (gateway != null) {
+                gateway.close();
+            }
+            grpc.shutdownNow();
+            throw e;
+        }
+    }
+
+    @Override
+    public Optional<byte[]> stateHashAfter(long number) {
+        PeerStatus current = status;
+        return current != null && number == current.height() - 1 ? current.stateHash() : Optional.empty();
+    }
+
+    private ManagedChannel grpcChannel() {
+        ConnectionProfile.Client client = peer.organization().client();
+        SslContext tls;
+        try {
+            tls = GrpcSslContexts.forClient()
+                    .trustManager(certificate(peer.peer().tlsCaCert()))
+                    .keyManager(privateKey(client.tlsKey()), certificate(client.tlsCert()))
+                    .build();
+        } catch (SSLException e) {
+            throw new IllegalStateException("cannot set up TLS to " + peer() + ": " + e.getMessage(), e);
+        }
+        return NettyChannelBuilder.forTarget(peer.peer().endpoint())
+                .sslContext(tls)
+                .overrideAuthority(peer.peer().serverName())
+                .build();
+    }
+
+    private Gateway gateway(ManagedChannel grpc) {
+        ConnectionProfile.Client client = peer.organization().client();
+        try {
+            X509Certificate certificate = Identities.readX509Certificate(read(client.cert()));
+            PrivateKey key = Identities.readPrivateKey(read(client.key()));
+            return Gateway.newInstance()
+                    .identity(new X509Identity(peer.organization().mspId(), certificate))
+                    .signer(Signers.newPrivateKeySigner(key))
+                    .connection(grpc)
+                    // Deliver binds the stream to our TLS client certificate, as Fabric does under mutual TLS.
+                    .tlsClientCertificateHash(Hashes.sha256(certificate(client.tlsCert()).getEncoded()))
+                    .blockEventsOptions(call -> call.withDeadlineAfter(options.readTimeout().toMillis(), TimeUnit.MILLISECONDS))
+                    .connect();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the client identity of " + peer.organization().mspId() + ": "
+                    + e.getMessage(), e);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("unusable client identity of " + peer.organization().mspId() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static String read(Path file) throws IOException {
+        return Files.readString(file, StandardCharsets.UTF_8);
+    }
+
+    private static X509Certificate certificate(Path file) {
+        try {
+            return Pem.decodeCertificate(Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read certificate " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static PrivateKey privateKey(Path file) {
+        try {
+            return Pem.decodePrivateKey(Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read key " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The block events stream, cut at the height the peer reported; closing it closes the connection too. */
+    private static final class DeliverChain implements Chain {
+        private final CloseableIterator<Block> events;
+        private final Gateway gateway;
+        private final ManagedChannel grpc;
+        private final long height;
+        private long delivered;
+
+        DeliverChain(CloseableIterator<Block> events, Gateway gateway, ManagedChannel grpc, long height) {
+            this.events = events;
+            this.gateway = gateway;
+            this.grpc = grpc;
+            this.height = height;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return delivered < height;
+        }
+
+        @Override
+        public Block next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException("all " + height + " blocks were read");
+            }
+            Block block = events.next(); // the SDK turns a Deliver status or gRPC error into an exception here
+            delivered++;
+            return block;
+        }
+
+        @Override
+        public void close() {
+            events.close();
+            gateway.close();
+            grpc.shutdownNow();
+        }
+    }
+}

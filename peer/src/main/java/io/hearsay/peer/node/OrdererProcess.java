@@ -1,0 +1,110 @@
+package io.hearsay.peer.node;
+
+import io.grpc.BindableService;
+import io.hearsay.identity.Pem;
+import io.hearsay.identity.SigningIdentity;
+import io.hearsay.ledger.BlockRejectedException;
+import io.hearsay.ledger.block.ConfigBlocks;
+import io.hearsay.peer.auth.TimeWindow;
+import io.hearsay.peer.channel.CommitFeedConfig;
+import io.hearsay.peer.channel.LedgerCommitFeed;
+import io.hearsay.peer.deliver.DeliverConfig;
+import io.hearsay.peer.deliver.DeliverService;
+import io.hearsay.peer.orderer.OrdererNode;
+import io.hearsay.peer.runtime.NodeResources;
+import io.hearsay.peer.transport.TlsCredentials;
+import io.hearsay.proto.Organization;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.hyperledger.fabric.protos.common.Block;
+
+/**
+ * A running solo orderer: the {@link OrdererNode} (Broadcast, the block cutter, the signed chains) with Fabric's
+ * Deliver served from each chain's commit feed, so leader peers stream blocks as they are cut.
+ */
+public final class OrdererProcess implements AutoCloseable {
+    private final OrdererNode node;
+    private final ExecutorService feedExecutor;
+
+    private OrdererProcess(OrdererNode node, ExecutorService feedExecutor) {
+        this.node = node;
+        this.feedExecutor = feedExecutor;
+    }
+
+    public static OrdererProcess start(OrdererProcessConfig config, NodeResources resources) {
+        List<Block> genesis = new ArrayList<>();
+        Map<String, X509Certificate> tlsCas = new LinkedHashMap<>();
+        for (Path file : config.genesisBlocks()) {
+            Block block;
+            try {
+                block = Block.parseFrom(Files.readAllBytes(file));
+                for (Organization organization : ConfigBlocks.channelConfig(block).getOrganizationsList()) {
+                    tlsCas.putIfAbsent(organization.getMspId(), Pem.decodeCertificate(organization.getTlsCaCertPem().toByteArray()));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("channels: cannot read the genesis block " + file + ": " + e.getMessage(), e);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("channels: " + file + " is not a genesis block: " + e.getMessage(), e);
+            }
+            genesis.add(block);
+        }
+        SigningIdentity identity = SigningIdentity.load(config.msp(), config.mspId());
+        TlsCredentials tls;
+        try {
+            tls = new TlsCredentials(Pem.decodePrivateKey(Files.readAllBytes(config.tlsKey())),
+                    Pem.decodeCertificate(Files.readAllBytes(config.tlsCertificate())), List.copyOf(tlsCas.values()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("tls: cannot read the orderer's TLS files: " + e.getMessage(), e);
+        }
+        TimeWindow window = new TimeWindow(config.timeWindow(), InstantSource.system());
+        ExecutorService feeds = Executors.newSingleThreadExecutor(r -> {
+            Thread thread = new Thread(r, config.name() + "-feeds");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            OrdererNode node = OrdererNode.start(new OrdererNode.Settings(
+                            new InetSocketAddress(config.listen().host(), config.listen().port()), config.dataDirectory(),
+                            config.batch(), window),
+                    genesis, identity, tls, resources, solo -> {
+                        LedgerCommitFeed feed = new LedgerCommitFeed(solo.ledger(), feeds, CommitFeedConfig.defaults());
+                        solo.onCommitted(feed::onCommitted);
+                        return feed;
+                    },
+                    channels -> List.<BindableService>of(
+                            () -> new DeliverService(channels, window, DeliverConfig.defaults()).intercepted()));
+            return new OrdererProcess(node, feeds);
+        } catch (BlockRejectedException e) {
+            feeds.shutdownNow();
+            throw new IllegalStateException("the orderer's stored chain does not match a genesis block: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            feeds.shutdownNow();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return node.port();
+    }
+
+    public OrdererNode node() {
+        return node;
+    }
+
+    @Override
+    public void close() {
+        node.close();
+        feedExecutor.shutdownNow();
+    }
+}

@@ -1,0 +1,364 @@
+package io.hearsay.peer.node;
+
+import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.ServerServiceDefinition;
+import io.hearsay.discovery.auth.IntegrityConfig;
+import io.hearsay.discovery.runtime.RandomSource;
+import io.hearsay.gossip.block.BlockGossipListener;
+import io.hearsay.gossip.block.BlockLedger;
+import io.hearsay.identity.Identity;
+import io.hearsay.identity.MspDirectory;
+import io.hearsay.identity.OrganizationMsp;
+import io.hearsay.identity.Pem;
+import io.hearsay.identity.PkiId;
+import io.hearsay.identity.SigningIdentity;
+import io.hearsay.ledger.BlockRejectedException;
+import io.hearsay.ledger.Ledger;
+import io.hearsay.ledger.LedgerOptions;
+import io.hearsay.ledger.Ledgers;
+import io.hearsay.peer.ChannelGossip;
+import io.hearsay.peer.GossipPeer;
+import io.hearsay.peer.auth.TimeWindow;
+import io.hearsay.peer.channel.ChannelContext;
+import io.hearsay.peer.channel.ChannelRegistry;
+import io.hearsay.peer.channel.CommitFeedConfig;
+import io.hearsay.peer.channel.LedgerCommitFeed;
+import io.hearsay.peer.contract.Contracts;
+import io.hearsay.peer.deliver.DeliverConfig;
+import io.hearsay.peer.deliver.DeliverService;
+import io.hearsay.peer.endorse.EndorsementCollector;
+import io.hearsay.peer.endorse.EndorsementConfig;
+import io.hearsay.peer.endorse.EndorserDirectory;
+import io.hearsay.peer.endorse.EndorserService;
+import io.hearsay.peer.endorse.LocalEndorser;
+import io.hearsay.peer.endorse.ProposalChecker;
+import io.hearsay.peer.gateway.CommitGateway;
+import io.hearsay.peer.gateway.GatewayService;
+import io.hearsay.peer.gateway.ProposalGateway;
+import io.hearsay.peer.gateway.ProposalGatewayConfig;
+import io.hearsay.peer.orderer.GrpcOrdererClient;
+import io.hearsay.peer.orderer.OrdererBlockIntake;
+import io.hearsay.peer.orderer.OrdererClient;
+import io.hearsay.peer.orderer.OrdererException;
+import io.hearsay.peer.runtime.NodeResources;
+import io.hearsay.peer.runtime.NodeRuntime;
+import io.hearsay.peer.transport.GossipTransportConfig;
+import io.hearsay.peer.transport.TlsCredentials;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.hyperledger.fabric.protos.common.Block;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running peer: for each channel a RocksDB ledger, its gossip and its commit feed; one gRPC server (mutual TLS)
+ * serving Gossip, Fabric's Gateway and Deliver, and the Endorser other organisations' peers call; the orderer
+ * client for Submit; when it leads, the intake of the orderer's blocks; and the HTTP operations endpoint.
+ *
+ * <pre>
+ *   client ─Gateway.Endorse─▶ ProposalGateway ─▶ contracts on the committed state, other orgs' Endorser
+ *   client ─Gateway.Submit──▶ ProposalGateway ─▶ OrdererClient (Broadcast)
+ *   orderer ─Deliver─▶ OrdererBlockIntake (leader) ─▶ ChannelGossip ─▶ ledger.commit ─▶ gossip to neighbours
+ *   ledger.commit ─▶ LedgerCommitFeed ─▶ CommitStatus, ChaincodeEvents, Deliver streams
+ * </pre>
+ */
+public final class PeerNode implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PeerNode.class);
+
+    private final PeerConfig config;
+    private final SigningIdentity identity;
+    private final NodeResources resources;
+    private final boolean ownsResources;
+    private final ExecutorService serviceExecutor;
+    private final NodeMetrics metrics = new NodeMetrics();
+    private final Map<String, Ledger> ledgers = new TreeMap<>();
+    private final Map<String, LedgerCommitFeed> feeds = new TreeMap<>();
+    private final Map<String, ChannelGossip> channels = new TreeMap<>();
+    private final List<OrdererBlockIntake> intakes = new ArrayList<>();
+    private final List<ManagedChannel> ordererChannels = new ArrayList<>();
+    private final Map<PkiId, String> neighbourNames = new ConcurrentHashMap<>();
+    private final Map<String, List<EndorserDirectory.Endpoint>> endorsers = new ConcurrentHashMap<>();
+    private OrdererClient orderer;
+    private EndorsementCollector collector;
+    private GossipPeer gossip;
+    private OperationsServer operations;
+
+    private PeerNode(PeerConfig config, NodeResources resources, boolean ownsResources) {
+        this.config = config;
+        this.resources = resources;
+        this.ownsResources = ownsResources;
+        this.identity = SigningIdentity.load(config.msp(), config.mspId());
+        AtomicInteger threads = new AtomicInteger();
+        this.serviceExecutor = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
+            Thread thread = new Thread(r, config.name() + "-services-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Starts a peer with its own threads (the process's only node). */
+    public static PeerNode start(PeerConfig config) {
+        return start(config, NodeResources.forCores(), true);
+    }
+
+    /** Starts a peer on shared threads (several nodes in one JVM, as the testnet runs them). */
+    public static PeerNode start(PeerConfig config, NodeResources resources) {
+        return start(config, resources, false);
+    }
+
+    private static PeerNode start(PeerConfig config, NodeResources resources, boolean ownsResources) {
+        PeerNode node = new PeerNode(config, resources, ownsResources);
+        try {
+            node.open();
+        } catch (RuntimeException e) {
+            node.close();
+            throw e;
+        }
+        return node;
+    }
+
+    private void open() {
+        TimeWindow timeWindow = new TimeWindow(config.timeWindow(), InstantSource.system());
+        List<ChannelContext> contexts = new ArrayList<>();
+        for (PeerConfig.ChannelEntry entry : config.channels()) {
+            Ledger ledger = openLedger(entry);
+            if (!ledger.channelId().equals(entry.name())) {
+                ledger.close();
+                throw new IllegalArgumentException("channels: " + entry.genesis() + " is the genesis block of channel '"
+                        + ledger.channelId() + "', not '" + entry.name() + "'");
+            }
+            ledgers.put(entry.name(), ledger);
+            LedgerCommitFeed feed = new LedgerCommitFeed(ledger, serviceExecutor, CommitFeedConfig.defaults());
+            feeds.put(entry.name(), feed);
+            contexts.add(new ChannelContext(entry.name(), ledger, feed));
+        }
+        ChannelRegistry registry = ChannelRegistry.of(contexts);
+        Map<String, OrganizationMsp> organizations = new TreeMap<>();
+        ledgers.values().forEach(l -> organizations.putAll(l.organizations().organizations()));
+        MspDirectory msps = new MspDirectory(List.copyOf(organizations.values()), InstantSource.system());
+        TlsCredentials tls = new TlsCredentials(Pem.decodePrivateKey(read(config.tlsKey(), "tls.key")),
+                Pem.decodeCertificate(read(config.tlsCertificate(), "tls.cert")),
+                organizations.values().stream().map(OrganizationMsp::tlsCaCertificate).toList());
+
+        orderer = config.orderer()
+                .<OrdererClient>map(o -> new GrpcOrdererClient(GrpcOrdererClient.Settings.of(o.host(), o.port()), tls,
+                        resources.timers()))
+                .orElse(envelope -> CompletableFuture.failedFuture(
+                        OrdererException.unreachable("this peer has no orderer configured (option orderer)")));
+        Contracts contracts = Contracts.builtIn();
+        ProposalChecker checker = new ProposalChecker(registry, contracts, timeWindow);
+        LocalEndorser local = new LocalEndorser(identity, config.listen().toString());
+        collector = new EndorsementCollector(local, mspId -> endorsers.getOrDefault(mspId, List.of()), tls, new EndorsementConfig(config.endorsementTimeout()),
+                serviceExecutor);
+        ProposalGateway proposals = new ProposalGateway(registry, checker, collector, orderer, serviceExecutor,
+                ProposalGatewayConfig.defaults());
+        List<ServerServiceDefinition> services = List.of(
+                new GatewayService(proposals, new CommitGateway(registry)).bindService(),
+                new DeliverService(registry, timeWindow, DeliverConfig.defaults()).intercepted(),
+                new EndorserService(checker, local, serviceExecutor).bindService());
+
+        GossipPeer.Settings settings = new GossipPeer.Settings(config.name(),
+                new InetSocketAddress(config.listen().host(), config.listen().port()), config.gossipPreset().config(),
+                GossipTransportConfig.defaults(), IntegrityConfig.defaults());
+        gossip = GossipPeer.start(settings, identity, tls, msps, resources, services, config.requestBytesMax());
+        for (Map.Entry<String, Ledger> entry : ledgers.entrySet()) {
+            String channelId = entry.getKey();
+            Ledger ledger = entry.getValue();
+            LedgerCommitFeed feed = feeds.get(channelId);
+            ChannelGossip channel = gossip.join(channelId,
+                    new TimedBlockLedger(BlockLedger.of(ledger), metrics.commitTimer(channelId)),
+                    new BlockGossipListener() {
+                        @Override
+                        public void onBlockCommitted(long number, PkiId from) {
+                            feed.onCommitted(ledger.height());
+                        }
+                    });
+            channels.put(channelId, channel);
+            metrics.channel(channelId, ledger::height, channel, config::leader);
+        }
+        metrics.transport(gossip.transportCounters(), () -> gossip.network().connectedPeers().size());
+        config.neighbours().forEach(this::connect);
+        if (config.leader()) {
+            startIntakes(tls);
+        }
+        operations = new OperationsServer(new InetSocketAddress(config.operations().host(), config.operations().port()),
+                metrics.registry(), this::healthFailures, this::status);
+        LOG.info("{} ({}) serving {} on port {}, operations on port {}", config.name(), config.mspId(), ledgers.keySet(),
+                gossip.port(), operations.port());
+    }
+
+    private Ledger openLedger(PeerConfig.ChannelEntry entry) {
+        Block genesis;
+        try {
+            genesis = Block.parseFrom(read(entry.genesis(), "channels[].genesis"));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("channels: " + entry.genesis() + " is not a block: " + e.getMessage(), e);
+        }
+        try {
+            return Ledgers.rocks(config.dataDirectory().resolve("ledgers").resolve(entry.name()), genesis,
+                    LedgerOptions.defaults());
+        } catch (BlockRejectedException e) {
+            throw new IllegalStateException("channel " + entry.name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Makes {@code neighbour} a gossip neighbour of every channel and, when it is of another organisation, an
+     * endorser to ask. Neighbours may be added while the node runs (a network started on free ports links its
+     * peers once they listen).
+     */
+    public void connect(PeerConfig.Neighbour neighbour) {
+        X509Certificate certificate = Pem.decodeCertificate(read(neighbour.certificate(), "neighbours[].cert"));
+        PkiId id = Identity.of(neighbour.mspId(), certificate).pkiId();
+        if (neighbourNames.putIfAbsent(id, neighbour.endpoint().toString()) != null) {
+            return;
+        }
+        if (!neighbour.mspId().equals(config.mspId())) {
+            endorsers.compute(neighbour.mspId(), (mspId, known) -> {
+                List<EndorserDirectory.Endpoint> updated = new ArrayList<>(known == null ? List.of() : known);
+                updated.add(new EndorserDirectory.Endpoint(neighbour.endpoint().toString(), neighbour.serverName()));
+                return List.copyOf(updated);
+            });
+        }
+        gossip.connect(id, neighbour.endpoint().host(), neighbour.endpoint().port());
+    }
+
+    private void startIntakes(TlsCredentials tls) {
+        var address = config.orderer().orElseThrow();
+        ManagedChannel channel = OrdererBlockIntake.dial(address.host(), address.port(), tls, config.requestBytesMax());
+        ordererChannels.add(channel);
+        for (Map.Entry<String, ChannelGossip> entry : channels.entrySet()) {
+            Ledger ledger = ledgers.get(entry.getKey());
+            OrdererBlockIntake intake = new OrdererBlockIntake(OrdererBlockIntake.Settings.of(entry.getKey()), identity,
+                    ByteString.copyFrom(tls.certificateHash()), OrdererBlockIntake.grpc(channel), ledger::height,
+                    entry.getValue()::onOrdererBlock,
+                    NodeRuntime.scheduler(resources.serialExecutor(config.name() + "/intake/" + entry.getKey()),
+                            resources.timers()),
+                    RandomSource.seeded(NodeRuntime.newSeed()), InstantSource.system());
+            intakes.add(intake);
+            intake.start();
+        }
+    }
+
+    private static byte[] read(Path file, String option) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(option + ": cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Map<String, String> healthFailures() {
+        Map<String, String> failures = new TreeMap<>();
+        ledgers.forEach((channel, ledger) -> {
+            try {
+                ledger.height();
+            } catch (RuntimeException e) {
+                failures.put("ledger/" + channel, e.getMessage());
+            }
+        });
+        boolean ordererReachable = intakes.stream().anyMatch(OrdererBlockIntake::streaming);
+        boolean neighbourReachable = !gossip.network().connectedPeers().isEmpty();
+        if (!ordererReachable && !neighbourReachable) {
+            failures.put("network", "neither the orderer nor any neighbour is reachable");
+        }
+        return failures;
+    }
+
+    /** What {@code /status} shows: the node, and per channel its height, head hash and state hash. */
+    public Map<String, Object> status() {
+        HexFormat hex = HexFormat.of();
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("name", config.name());
+        status.put("mspId", config.mspId());
+        status.put("endpoint", config.listen().host() + ":" + gossip.port());
+        status.put("leader", config.leader());
+        List<String> neighbours = gossip.network().connectedPeers().stream()
+                .map(id -> neighbourNames.getOrDefault(id, id.toString())).sorted().toList();
+        status.put("neighbours", neighbours);
+        Map<String, Object> channelStatus = new TreeMap<>();
+        ledgers.forEach((channel, ledger) -> {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("height", ledger.height());
+            c.put("headHash", hex.formatHex(ledger.headHash()));
+            c.put("stateHash", hex.formatHex(ledger.stateHash()));
+            channelStatus.put(channel, c);
+        });
+        status.put("channels", channelStatus);
+        return status;
+    }
+
+    public String name() {
+        return config.name();
+    }
+
+    public int port() {
+        return gossip.port();
+    }
+
+    public int operationsPort() {
+        return operations.port();
+    }
+
+    public PkiId id() {
+        return identity.pkiId();
+    }
+
+    public Ledger ledger(String channelId) {
+        Ledger ledger = ledgers.get(channelId);
+        if (ledger == null) {
+            throw new IllegalArgumentException(config.name() + " does not serve channel " + channelId);
+        }
+        return ledger;
+    }
+
+    public GossipPeer gossip() {
+        return gossip;
+    }
+
+    /** Stops serving and closes everything in reverse order of opening; the ledgers stay on disk for a restart. */
+    @Override
+    public void close() {
+        closeQuietly(operations);
+        intakes.forEach(PeerNode::closeQuietly);
+        ordererChannels.forEach(ManagedChannel::shutdownNow);
+        closeQuietly(gossip);
+        closeQuietly(collector);
+        closeQuietly(orderer);
+        feeds.values().forEach(PeerNode::closeQuietly);
+        serviceExecutor.shutdownNow();
+        ledgers.values().forEach(PeerNode::closeQuietly);
+        if (ownsResources) {
+            resources.close();
+        }
+        LOG.info("{} stopped", config.name());
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        if (closeable == null) {
+            return;
+        }
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            LOG.warn("closing {} failed: {}", closeable.getClass().getSimpleName(), e.toString());
+        }
+    }
+}

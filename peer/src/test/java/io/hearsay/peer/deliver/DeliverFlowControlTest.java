@@ -1,0 +1,154 @@
+package io.hearsay.peer.deliver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Timestamp;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.hearsay.ledger.sample.SampleChannel;
+import io.hearsay.peer.auth.TimeWindow;
+import io.hearsay.peer.channel.CountingFeed;
+import io.hearsay.peer.channel.TestChain;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.hyperledger.fabric.protos.common.ChannelHeader;
+import org.hyperledger.fabric.protos.common.Envelope;
+import org.hyperledger.fabric.protos.common.Header;
+import org.hyperledger.fabric.protos.common.HeaderType;
+import org.hyperledger.fabric.protos.common.Payload;
+import org.hyperledger.fabric.protos.common.SignatureHeader;
+import org.hyperledger.fabric.protos.orderer.SeekInfo;
+import org.hyperledger.fabric.protos.orderer.SeekPosition;
+import org.hyperledger.fabric.protos.orderer.SeekSpecified;
+import org.hyperledger.fabric.protos.peer.DeliverGrpc;
+import org.hyperledger.fabric.protos.peer.DeliverResponse;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Backpressure end to end (pitfall P13): a Deliver client that reads nothing makes the server stop taking blocks
+ * from the ledger once gRPC's buffers are full — the feed subscription pauses on {@code isReady() == false} — and
+ * when the client starts reading, {@code onReady} resumes it and every block arrives in order. Blocks of 64 KiB and
+ * a 64 KiB HTTP/2 window make "full" come after a few blocks out of 40.
+ */
+class DeliverFlowControlTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final int BLOCKS = 40;
+
+    @TempDir
+    static Path cryptoDirectory;
+    static SampleChannel sample;
+
+    @TempDir
+    Path directory;
+    private TestChain chain;
+    private TestEventServer server;
+    private ManagedChannel connection;
+    /** Counts the blocks the server's Deliver takes from the feed. */
+    private CountingFeed feed;
+
+    @BeforeAll
+    static void generate() {
+        sample = new SampleChannel(cryptoDirectory);
+    }
+
+    @BeforeEach
+    void start() {
+        chain = new TestChain(sample, directory.resolve("ledger"));
+        String large = "x".repeat(64 * 1024);
+        for (int i = 1; i < BLOCKS; i++) {
+            chain.commit(sample.put("large" + i, large));
+        }
+        feed = new CountingFeed(chain.feed);
+        server = new TestEventServer(chain, chain.registry(feed), DeliverConfig.defaults(), TimeWindow.defaults());
+        connection = NettyChannelBuilder.forAddress("localhost", server.port())
+                .sslContext(server.tls(server.channelClient()).clientContext())
+                .initialFlowControlWindow(64 * 1024) // fixed window, no auto-tuning
+                .maxInboundMessageSize(16 * 1024 * 1024)
+                .build();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        connection.shutdownNow();
+        server.close();
+        chain.close();
+    }
+
+    @Test
+    void aClientThatDoesNotReadPausesTheServerUntilItReadsAgain() {
+        SlowReader reader = new SlowReader();
+        DeliverGrpc.newStub(connection).withDeadlineAfter(60, TimeUnit.SECONDS).deliver(reader).onNext(seek());
+
+        await().atMost(WAIT).until(() -> feed.taken() > 0);
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> feed.taken() < BLOCKS / 2);
+        int takenWhileBlocked = feed.taken();
+        assertThat(reader.received).hasValue(0);
+
+        reader.call.request(Integer.MAX_VALUE);
+
+        await().atMost(WAIT).until(() -> reader.received.get() == BLOCKS);
+        assertThat(feed.taken()).isEqualTo(BLOCKS).isGreaterThan(takenWhileBlocked);
+        assertThat(reader.inOrder).isTrue();
+    }
+
+    private Envelope seek() {
+        ChannelHeader channelHeader = ChannelHeader.newBuilder()
+                .setType(HeaderType.DELIVER_SEEK_INFO_VALUE)
+                .setChannelId(SampleChannel.CHANNEL)
+                .setTimestamp(Timestamp.newBuilder().setSeconds(Instant.now().getEpochSecond()))
+                .build();
+        Payload payload = Payload.newBuilder()
+                .setHeader(Header.newBuilder()
+                        .setChannelHeader(channelHeader.toByteString())
+                        .setSignatureHeader(SignatureHeader.newBuilder()
+                                .setCreator(sample.client.identity().serialized()).build().toByteString()))
+                .setData(SeekInfo.newBuilder()
+                        .setStart(SeekPosition.newBuilder().setSpecified(SeekSpecified.newBuilder().setNumber(0)))
+                        .setStop(SeekPosition.newBuilder().setSpecified(SeekSpecified.newBuilder().setNumber(Long.MAX_VALUE)))
+                        .build().toByteString())
+                .build();
+        return Envelope.newBuilder()
+                .setPayload(payload.toByteString())
+                .setSignature(ByteString.copyFrom(sample.client.sign(payload.toByteArray())))
+                .build();
+    }
+
+    /** Requests no message until told to; checks that blocks arrive in order. */
+    private static final class SlowReader implements ClientResponseObserver<Envelope, DeliverResponse> {
+        volatile ClientCallStreamObserver<Envelope> call;
+        final AtomicInteger received = new AtomicInteger();
+        volatile boolean inOrder = true;
+
+        @Override
+        public void beforeStart(ClientCallStreamObserver<Envelope> requestStream) {
+            call = requestStream;
+            requestStream.disableAutoRequestWithInitial(0);
+        }
+
+        @Override
+        public void onNext(DeliverResponse response) {
+            if (response.getBlock().getHeader().getNumber() != received.getAndIncrement()) {
+                inOrder = false;
+            }
+        }
+
+        @Override
+        public void onError(Throwable error) {
+        }
+
+        @Override
+        public void onCompleted() {
+        }
+    }
+}

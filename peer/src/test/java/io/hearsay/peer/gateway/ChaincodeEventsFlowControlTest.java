@@ -1,0 +1,137 @@
+package io.hearsay.peer.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.hearsay.ledger.sample.SampleChannel;
+import io.hearsay.peer.auth.TimeWindow;
+import io.hearsay.peer.channel.CountingFeed;
+import io.hearsay.peer.channel.TestChain;
+import io.hearsay.peer.deliver.DeliverConfig;
+import io.hearsay.peer.deliver.TestEventServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.hyperledger.fabric.protos.gateway.ChaincodeEventsRequest;
+import org.hyperledger.fabric.protos.gateway.ChaincodeEventsResponse;
+import org.hyperledger.fabric.protos.gateway.GatewayGrpc;
+import org.hyperledger.fabric.protos.gateway.SignedChaincodeEventsRequest;
+import org.hyperledger.fabric.protos.orderer.SeekPosition;
+import org.hyperledger.fabric.protos.orderer.SeekSpecified;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Backpressure on ChaincodeEvents: a client that reads nothing makes the server stop taking blocks from the ledger
+ * once gRPC's buffers are full, and reading again resumes the stream with every event in block order. Events of
+ * 64 KiB and a 64 KiB HTTP/2 window make "full" come after a few of 40 blocks.
+ */
+class ChaincodeEventsFlowControlTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final int EVENT_BLOCKS = 40;
+
+    @TempDir
+    static Path cryptoDirectory;
+    static SampleChannel sample;
+
+    @TempDir
+    Path directory;
+    private TestChain chain;
+    private CountingFeed feed;
+    private TestEventServer server;
+    private ManagedChannel connection;
+
+    @BeforeAll
+    static void generate() {
+        sample = new SampleChannel(cryptoDirectory);
+    }
+
+    @BeforeEach
+    void start() {
+        chain = new TestChain(sample, directory.resolve("ledger"));
+        String large = "e".repeat(64 * 1024);
+        for (int i = 0; i < EVENT_BLOCKS; i++) {
+            chain.commit(chain.withEvent("kv", "put", large));
+        }
+        feed = new CountingFeed(chain.feed);
+        server = new TestEventServer(chain, chain.registry(feed), DeliverConfig.defaults(), TimeWindow.defaults());
+        connection = NettyChannelBuilder.forAddress("localhost", server.port())
+                .sslContext(server.tls(server.channelClient()).clientContext())
+                .initialFlowControlWindow(64 * 1024) // fixed window, no auto-tuning
+                .maxInboundMessageSize(16 * 1024 * 1024)
+                .build();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        connection.shutdownNow();
+        server.close();
+        chain.close();
+    }
+
+    @Test
+    void aClientThatDoesNotReadPausesTheServerUntilItReadsAgain() {
+        SlowReader reader = new SlowReader();
+        GatewayGrpc.newStub(connection).withDeadlineAfter(60, TimeUnit.SECONDS).chaincodeEvents(request(), reader);
+
+        await().atMost(WAIT).until(() -> feed.taken() > 0);
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> feed.taken() < EVENT_BLOCKS / 2);
+        assertThat(reader.received).hasValue(0);
+
+        reader.call.request(Integer.MAX_VALUE);
+
+        await().atMost(WAIT).until(() -> reader.received.get() == EVENT_BLOCKS);
+        assertThat(reader.inOrder).isTrue();
+    }
+
+    private static SignedChaincodeEventsRequest request() {
+        ByteString request = ChaincodeEventsRequest.newBuilder()
+                .setChannelId(SampleChannel.CHANNEL)
+                .setChaincodeId("kv")
+                .setIdentity(sample.client.identity().serialized())
+                .setStartPosition(SeekPosition.newBuilder().setSpecified(SeekSpecified.newBuilder().setNumber(1)))
+                .build()
+                .toByteString();
+        return SignedChaincodeEventsRequest.newBuilder()
+                .setRequest(request)
+                .setSignature(ByteString.copyFrom(sample.client.sign(request.toByteArray())))
+                .build();
+    }
+
+    /** Requests no message until told to; checks that one response per block arrives, in block order. */
+    private static final class SlowReader implements ClientResponseObserver<SignedChaincodeEventsRequest, ChaincodeEventsResponse> {
+        volatile ClientCallStreamObserver<SignedChaincodeEventsRequest> call;
+        final AtomicInteger received = new AtomicInteger();
+        volatile boolean inOrder = true;
+
+        @Override
+        public void beforeStart(ClientCallStreamObserver<SignedChaincodeEventsRequest> requestStream) {
+            call = requestStream;
+            requestStream.disableAutoRequestWithInitial(0);
+        }
+
+        @Override
+        public void onNext(ChaincodeEventsResponse response) {
+            if (response.getBlockNumber() != received.incrementAndGet() || response.getEventsCount() != 1) {
+                inOrder = false;
+            }
+        }
+
+        @Override
+        public void onError(Throwable error) {
+        }
+
+        @Override
+        public void onCompleted() {
+        }
+    }
+}

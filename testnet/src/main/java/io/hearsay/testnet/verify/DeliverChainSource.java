@@ -1,31 +1,16 @@
 package io.hearsay.testnet.verify;
 
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
-import io.hearsay.identity.Hashes;
-import io.hearsay.identity.Pem;
+import io.hearsay.testnet.client.PeerConnections;
 import io.hearsay.testnet.spec.ConnectionProfile;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.PrivateKey;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLException;
 import org.hyperledger.fabric.client.CloseableIterator;
 import org.hyperledger.fabric.client.Gateway;
-import org.hyperledger.fabric.client.identity.Identities;
-import org.hyperledger.fabric.client.identity.Signers;
-import org.hyperledger.fabric.client.identity.X509Identity;
 import org.hyperledger.fabric.protos.common.Block;
 
 /**
@@ -76,10 +61,12 @@ public final class DeliverChainSource implements ChainSource {
         String operations = peer.peer().operations().orElseThrow(() -> new IllegalStateException(
                 "the connection profile gives no operations URL for " + peer() + ", so its height is unknown"));
         status = PeerStatus.fetch(http, operations, channel, options.statusTimeout());
-        ManagedChannel grpc = grpcChannel();
+        ManagedChannel grpc = PeerConnections.grpcChannel(peer);
         Gateway gateway = null;
         try {
-            gateway = gateway(grpc);
+            gateway = PeerConnections.gateway(peer.organization(), grpc)
+                    .blockEventsOptions(call -> call.withDeadlineAfter(options.readTimeout().toMillis(), TimeUnit.MILLISECONDS))
+                    .connect();
             CloseableIterator<Block> events = gateway.getNetwork(channel).newBlockEventsRequest().startBlock(0).build()
                     .getEvents();
             return new DeliverChain(events, gateway, grpc, status.height());
@@ -96,65 +83,6 @@ public final class DeliverChainSource implements ChainSource {
     public Optional<byte[]> stateHashAfter(long number) {
         PeerStatus current = status;
         return current != null && number == current.height() - 1 ? current.stateHash() : Optional.empty();
-    }
-
-    private ManagedChannel grpcChannel() {
-        ConnectionProfile.Client client = peer.organization().client();
-        SslContext tls;
-        try {
-            tls = GrpcSslContexts.forClient()
-                    .trustManager(certificate(peer.peer().tlsCaCert()))
-                    .keyManager(privateKey(client.tlsKey()), certificate(client.tlsCert()))
-                    .build();
-        } catch (SSLException e) {
-            throw new IllegalStateException("cannot set up TLS to " + peer() + ": " + e.getMessage(), e);
-        }
-        return NettyChannelBuilder.forTarget(peer.peer().endpoint())
-                .sslContext(tls)
-                .overrideAuthority(peer.peer().serverName())
-                .build();
-    }
-
-    private Gateway gateway(ManagedChannel grpc) {
-        ConnectionProfile.Client client = peer.organization().client();
-        try {
-            X509Certificate certificate = Identities.readX509Certificate(read(client.cert()));
-            PrivateKey key = Identities.readPrivateKey(read(client.key()));
-            return Gateway.newInstance()
-                    .identity(new X509Identity(peer.organization().mspId(), certificate))
-                    .signer(Signers.newPrivateKeySigner(key))
-                    .connection(grpc)
-                    // Deliver binds the stream to our TLS client certificate, as Fabric does under mutual TLS.
-                    .tlsClientCertificateHash(Hashes.sha256(certificate(client.tlsCert()).getEncoded()))
-                    .blockEventsOptions(call -> call.withDeadlineAfter(options.readTimeout().toMillis(), TimeUnit.MILLISECONDS))
-                    .connect();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the client identity of " + peer.organization().mspId() + ": "
-                    + e.getMessage(), e);
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException("unusable client identity of " + peer.organization().mspId() + ": "
-                    + e.getMessage(), e);
-        }
-    }
-
-    private static String read(Path file) throws IOException {
-        return Files.readString(file, StandardCharsets.UTF_8);
-    }
-
-    private static X509Certificate certificate(Path file) {
-        try {
-            return Pem.decodeCertificate(Files.readAllBytes(file));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read certificate " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static PrivateKey privateKey(Path file) {
-        try {
-            return Pem.decodePrivateKey(Files.readAllBytes(file));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read key " + file + ": " + e.getMessage(), e);
-        }
     }
 
     /** The block events stream, cut at the height the peer reported; closing it closes the connection too. */

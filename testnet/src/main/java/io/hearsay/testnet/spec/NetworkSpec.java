@@ -134,6 +134,11 @@ public record NetworkSpec(String name, NetworkModel model, ProtocolSpec protocol
         }
     }
 
+    /** The same network kept in {@code directory} (the demo and benchmarks run in a fresh one). */
+    public NetworkSpec withDataDirectory(Path directory) {
+        return new NetworkSpec(name, model, protocol, organizations, orderer, channels, ports, directory);
+    }
+
     /** The block gossip settings every peer runs with. */
     public BlockGossipConfig blockGossipConfig() {
         return protocol.blockGossipConfig();

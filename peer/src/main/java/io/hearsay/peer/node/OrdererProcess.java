@@ -6,11 +6,13 @@ import io.hearsay.identity.SigningIdentity;
 import io.hearsay.ledger.BlockRejectedException;
 import io.hearsay.ledger.block.ConfigBlocks;
 import io.hearsay.peer.auth.TimeWindow;
+import io.hearsay.peer.channel.CommitFeed;
 import io.hearsay.peer.channel.CommitFeedConfig;
 import io.hearsay.peer.channel.LedgerCommitFeed;
 import io.hearsay.peer.deliver.DeliverConfig;
 import io.hearsay.peer.deliver.DeliverService;
 import io.hearsay.peer.orderer.OrdererNode;
+import io.hearsay.peer.orderer.SoloOrderer;
 import io.hearsay.peer.runtime.NodeResources;
 import io.hearsay.peer.transport.TlsCredentials;
 import io.hearsay.proto.Organization;
@@ -25,6 +27,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.hyperledger.fabric.protos.common.Block;
@@ -77,11 +81,7 @@ public final class OrdererProcess implements AutoCloseable {
             OrdererNode node = OrdererNode.start(new OrdererNode.Settings(
                             new InetSocketAddress(config.listen().host(), config.listen().port()), config.dataDirectory(),
                             config.batch(), window),
-                    genesis, identity, tls, resources, solo -> {
-                        LedgerCommitFeed feed = new LedgerCommitFeed(solo.ledger(), feeds, CommitFeedConfig.defaults());
-                        solo.onCommitted(feed::onCommitted);
-                        return feed;
-                    },
+                    genesis, identity, tls, resources, commitFeeds(feeds),
                     channels -> List.<BindableService>of(
                             () -> new DeliverService(channels, window, DeliverConfig.defaults()).intercepted()));
             return new OrdererProcess(node, feeds);
@@ -92,6 +92,15 @@ public final class OrdererProcess implements AutoCloseable {
             feeds.shutdownNow();
             throw e;
         }
+    }
+
+    /** Each channel's commit feed over its chain, told of every block the orderer cuts: what Deliver streams from. */
+    public static Function<SoloOrderer, CommitFeed> commitFeeds(Executor executor) {
+        return solo -> {
+            LedgerCommitFeed feed = new LedgerCommitFeed(solo.ledger(), executor, CommitFeedConfig.defaults());
+            solo.onCommitted(feed::onCommitted);
+            return feed;
+        };
     }
 
     public int port() {

@@ -13,8 +13,6 @@ import io.hearsay.ledger.block.EndorserTransactions;
 import io.hearsay.ledger.sample.SampleChannel;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -72,18 +70,7 @@ public final class TestChain implements AutoCloseable {
 
     /** This chain as the only channel of a node, its commits seen through {@code commits}. */
     public ChannelRegistry registry(CommitFeed commits) {
-        ChannelContext context = new ChannelContext(SampleChannel.CHANNEL, ledger, commits);
-        return new ChannelRegistry() {
-            @Override
-            public Optional<ChannelContext> channel(String channelId) {
-                return context.channelId().equals(channelId) ? Optional.of(context) : Optional.empty();
-            }
-
-            @Override
-            public Set<String> channelIds() {
-                return Set.of(context.channelId());
-            }
-        };
+        return ChannelRegistry.of(List.of(new ChannelContext(SampleChannel.CHANNEL, ledger, commits)));
     }
 
     /** A valid transaction of chaincode "kv" writing a fresh key, without an event. */

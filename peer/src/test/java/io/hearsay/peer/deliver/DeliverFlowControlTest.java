@@ -6,9 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
 import io.hearsay.ledger.sample.SampleChannel;
 import io.hearsay.peer.auth.TimeWindow;
 import io.hearsay.peer.channel.CountingFeed;
@@ -17,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.hyperledger.fabric.protos.common.ChannelHeader;
 import org.hyperledger.fabric.protos.common.Envelope;
 import org.hyperledger.fabric.protos.common.Header;
@@ -71,11 +67,7 @@ class DeliverFlowControlTest {
         }
         feed = new CountingFeed(chain.feed);
         server = new TestEventServer(chain, chain.registry(feed), DeliverConfig.defaults(), TimeWindow.defaults());
-        connection = NettyChannelBuilder.forAddress("localhost", server.port())
-                .sslContext(server.tls(server.channelClient()).clientContext())
-                .initialFlowControlWindow(64 * 1024) // fixed window, no auto-tuning
-                .maxInboundMessageSize(16 * 1024 * 1024)
-                .build();
+        connection = server.dialWithFixedWindow(server.channelClient(), 64 * 1024);
     }
 
     @AfterEach
@@ -87,19 +79,20 @@ class DeliverFlowControlTest {
 
     @Test
     void aClientThatDoesNotReadPausesTheServerUntilItReadsAgain() {
-        SlowReader reader = new SlowReader();
+        PausedReader<Envelope, DeliverResponse> reader = new PausedReader<>(
+                (response, index) -> response.getBlock().getHeader().getNumber() == index);
         DeliverGrpc.newStub(connection).withDeadlineAfter(60, TimeUnit.SECONDS).deliver(reader).onNext(seek());
 
         await().atMost(WAIT).until(() -> feed.taken() > 0);
         await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> feed.taken() < BLOCKS / 2);
         int takenWhileBlocked = feed.taken();
-        assertThat(reader.received).hasValue(0);
+        assertThat(reader.received()).isZero();
 
-        reader.call.request(Integer.MAX_VALUE);
+        reader.resume();
 
-        await().atMost(WAIT).until(() -> reader.received.get() == BLOCKS);
+        await().atMost(WAIT).until(() -> reader.received() == BLOCKS);
         assertThat(feed.taken()).isEqualTo(BLOCKS).isGreaterThan(takenWhileBlocked);
-        assertThat(reader.inOrder).isTrue();
+        assertThat(reader.inOrder()).isTrue();
     }
 
     private Envelope seek() {
@@ -122,33 +115,5 @@ class DeliverFlowControlTest {
                 .setPayload(payload.toByteString())
                 .setSignature(ByteString.copyFrom(sample.client.sign(payload.toByteArray())))
                 .build();
-    }
-
-    /** Requests no message until told to; checks that blocks arrive in order. */
-    private static final class SlowReader implements ClientResponseObserver<Envelope, DeliverResponse> {
-        volatile ClientCallStreamObserver<Envelope> call;
-        final AtomicInteger received = new AtomicInteger();
-        volatile boolean inOrder = true;
-
-        @Override
-        public void beforeStart(ClientCallStreamObserver<Envelope> requestStream) {
-            call = requestStream;
-            requestStream.disableAutoRequestWithInitial(0);
-        }
-
-        @Override
-        public void onNext(DeliverResponse response) {
-            if (response.getBlock().getHeader().getNumber() != received.getAndIncrement()) {
-                inOrder = false;
-            }
-        }
-
-        @Override
-        public void onError(Throwable error) {
-        }
-
-        @Override
-        public void onCompleted() {
-        }
     }
 }

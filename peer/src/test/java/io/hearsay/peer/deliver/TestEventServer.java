@@ -1,32 +1,20 @@
 package io.hearsay.peer.deliver;
 
 import io.grpc.ManagedChannel;
-import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import io.hearsay.identity.CryptoMaterial;
-import io.hearsay.identity.Pem;
 import io.hearsay.peer.auth.TimeWindow;
 import io.hearsay.peer.channel.ChannelRegistry;
 import io.hearsay.peer.channel.TestChain;
 import io.hearsay.peer.gateway.CommitGateway;
+import io.hearsay.peer.gateway.GatewayClients;
 import io.hearsay.peer.gateway.GatewayService;
+import io.hearsay.peer.gateway.LoopbackTlsServer;
 import io.hearsay.peer.gateway.ProposalHandler;
 import io.hearsay.peer.transport.TlsCredentials;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.PrivateKey;
-import java.security.cert.X509Certificate;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.hyperledger.fabric.client.Gateway;
-import org.hyperledger.fabric.client.identity.Signers;
-import org.hyperledger.fabric.client.identity.X509Identity;
 import org.hyperledger.fabric.protos.gateway.EndorseRequest;
 import org.hyperledger.fabric.protos.gateway.EndorseResponse;
 import org.hyperledger.fabric.protos.gateway.EvaluateRequest;
@@ -41,10 +29,7 @@ import org.hyperledger.fabric.protos.gateway.SubmitResponse;
  * Also makes official Fabric Gateway clients for members of the channel or of other organisations.
  */
 public final class TestEventServer implements AutoCloseable {
-    /** Every client call gets a deadline (pitfall P16), long enough for a slow machine. */
-    public static final Duration CALL_DEADLINE = Duration.ofSeconds(30);
-
-    private final Server server;
+    private final LoopbackTlsServer server;
     private final CryptoMaterial channelCrypto;
 
     public TestEventServer(TestChain chain, DeliverConfig config) {
@@ -59,22 +44,13 @@ public final class TestEventServer implements AutoCloseable {
     public TestEventServer(TestChain chain, ChannelRegistry registry, DeliverConfig config, TimeWindow window) {
         this.channelCrypto = chain.sample.crypto;
         CryptoMaterial.Member peer = channelCrypto.organization("Org1MSP").nodes().get(0);
-        TlsCredentials tls = TlsCredentials.of(peer, channelCrypto.msps());
         GatewayService gateway = new GatewayService(new Unimplemented(), new CommitGateway(registry));
-        try {
-            server = NettyServerBuilder.forPort(0)
-                    .sslContext(tls.serverContext())
-                    .addService(new DeliverService(registry, window, config).intercepted())
-                    .addService(gateway)
-                    .build()
-                    .start();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        server = LoopbackTlsServer.start(tls(peer),
+                new DeliverService(registry, window, config).intercepted(), gateway.bindService());
     }
 
     public int port() {
-        return server.getPort();
+        return server.port();
     }
 
     /** The channel's client user (User1 of Org1MSP). */
@@ -84,8 +60,18 @@ public final class TestEventServer implements AutoCloseable {
 
     /** A mutual-TLS connection presenting {@code tlsMember}'s TLS certificate. */
     public ManagedChannel dial(CryptoMaterial.Member tlsMember) {
+        return GatewayClients.dial("localhost", port(), tls(tlsMember));
+    }
+
+    /**
+     * A mutual-TLS connection whose HTTP/2 window is fixed at {@code windowBytes} (no auto-tuning), so a client
+     * that stops reading fills it after a known number of bytes: how the backpressure tests make "full" come soon.
+     */
+    public ManagedChannel dialWithFixedWindow(CryptoMaterial.Member tlsMember, int windowBytes) {
         return NettyChannelBuilder.forAddress("localhost", port())
                 .sslContext(tls(tlsMember).clientContext())
+                .initialFlowControlWindow(windowBytes)
+                .maxInboundMessageSize(16 * 1024 * 1024)
                 .build();
     }
 
@@ -95,45 +81,12 @@ public final class TestEventServer implements AutoCloseable {
 
     /** An official client signing as {@code signer}, over {@code connection}, every call with a deadline. */
     public static Gateway.Builder gateway(ManagedChannel connection, CryptoMaterial.Member signer) {
-        return Gateway.newInstance()
-                .identity(new X509Identity(signer.signingIdentity().mspId(), signCertificate(signer)))
-                .signer(Signers.newPrivateKeySigner(signKey(signer)))
-                .connection(connection)
-                .commitStatusOptions(options -> options.withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS))
-                .chaincodeEventsOptions(options -> options.withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS))
-                .blockEventsOptions(options -> options.withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS))
-                .filteredBlockEventsOptions(options -> options.withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS))
-                .blockAndPrivateDataEventsOptions(options -> options.withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS));
-    }
-
-    static X509Certificate signCertificate(CryptoMaterial.Member member) {
-        return Pem.decodeCertificate(read(only(member.mspDirectory().resolve("signcerts"))));
-    }
-
-    static PrivateKey signKey(CryptoMaterial.Member member) {
-        return Pem.decodePrivateKey(read(only(member.mspDirectory().resolve("keystore"))));
-    }
-
-    private static Path only(Path directory) {
-        try (Stream<Path> files = Files.list(directory)) {
-            return files.findFirst().orElseThrow(() -> new IllegalStateException("no file in " + directory));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static byte[] read(Path file) {
-        try {
-            return Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return GatewayClients.builder(connection, signer);
     }
 
     @Override
     public void close() throws InterruptedException {
-        server.shutdownNow();
-        server.awaitTermination(10, TimeUnit.SECONDS);
+        server.close();
     }
 
     /** The endorsement half is another component's; these tests never call it. */

@@ -11,9 +11,8 @@ import io.hearsay.peer.channel.ChannelContext;
 import io.hearsay.peer.channel.ChannelRegistry;
 import io.hearsay.peer.channel.CommitFeed;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import org.hyperledger.fabric.protos.common.Block;
@@ -48,18 +47,7 @@ public final class TestChannel implements AutoCloseable {
 
     /** A registry serving only this channel, on {@code ledger}. */
     public static ChannelRegistry registry(Ledger ledger) {
-        ChannelContext context = new ChannelContext(ledger.channelId(), ledger, new InertCommitFeed());
-        return new ChannelRegistry() {
-            @Override
-            public Optional<ChannelContext> channel(String channelId) {
-                return channelId.equals(context.channelId()) ? Optional.of(context) : Optional.empty();
-            }
-
-            @Override
-            public Set<String> channelIds() {
-                return Set.of(context.channelId());
-            }
-        };
+        return ChannelRegistry.of(List.of(new ChannelContext(ledger.channelId(), ledger, new InertCommitFeed())));
     }
 
     /** Commits {@code envelopes} as the next block of {@code ledger}. */

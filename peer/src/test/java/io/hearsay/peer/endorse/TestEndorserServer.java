@@ -1,23 +1,19 @@
 package io.hearsay.peer.endorse;
 
-import io.grpc.Server;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.hearsay.identity.CryptoMaterial;
 import io.hearsay.ledger.Ledger;
 import io.hearsay.peer.auth.TimeWindow;
 import io.hearsay.peer.contract.Contracts;
+import io.hearsay.peer.gateway.LoopbackTlsServer;
 import io.hearsay.peer.transport.TlsCredentials;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One peer's {@link EndorserService} on a real gRPC server on loopback with mutual TLS, over its own ledger: the
  * other organisation's peer that a gateway asks to endorse.
  */
 public final class TestEndorserServer implements AutoCloseable {
-    private final Server server;
+    private final LoopbackTlsServer server;
     private final CryptoMaterial.Member member;
 
     public TestEndorserServer(TestChannel channel, CryptoMaterial.Member member, Ledger ledger, Executor executor) {
@@ -25,25 +21,16 @@ public final class TestEndorserServer implements AutoCloseable {
         TlsCredentials tls = TlsCredentials.of(member, channel.sample.crypto.msps());
         ProposalChecker checker = new ProposalChecker(TestChannel.registry(ledger), Contracts.builtIn(), TimeWindow.defaults());
         LocalEndorser endorser = new LocalEndorser(member.signingIdentity(), "localhost");
-        try {
-            server = NettyServerBuilder.forPort(0)
-                    .sslContext(tls.serverContext())
-                    .addService(new EndorserService(checker, endorser, executor))
-                    .build()
-                    .start();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        server = LoopbackTlsServer.start(tls, new EndorserService(checker, endorser, executor));
     }
 
     /** Where to ask it: localhost, its certificate checked against the peer's own host name. */
     public EndorserDirectory.Endpoint endpoint() {
-        return new EndorserDirectory.Endpoint("localhost:" + server.getPort(), member.name());
+        return new EndorserDirectory.Endpoint("localhost:" + server.port(), member.name());
     }
 
     @Override
     public void close() throws InterruptedException {
-        server.shutdownNow();
-        server.awaitTermination(5, TimeUnit.SECONDS);
+        server.close();
     }
 }

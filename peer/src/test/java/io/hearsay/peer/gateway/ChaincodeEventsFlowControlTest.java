@@ -5,19 +5,16 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
 import io.hearsay.ledger.sample.SampleChannel;
 import io.hearsay.peer.auth.TimeWindow;
 import io.hearsay.peer.channel.CountingFeed;
 import io.hearsay.peer.channel.TestChain;
 import io.hearsay.peer.deliver.DeliverConfig;
+import io.hearsay.peer.deliver.PausedReader;
 import io.hearsay.peer.deliver.TestEventServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.hyperledger.fabric.protos.gateway.ChaincodeEventsRequest;
 import org.hyperledger.fabric.protos.gateway.ChaincodeEventsResponse;
 import org.hyperledger.fabric.protos.gateway.GatewayGrpc;
@@ -64,11 +61,7 @@ class ChaincodeEventsFlowControlTest {
         }
         feed = new CountingFeed(chain.feed);
         server = new TestEventServer(chain, chain.registry(feed), DeliverConfig.defaults(), TimeWindow.defaults());
-        connection = NettyChannelBuilder.forAddress("localhost", server.port())
-                .sslContext(server.tls(server.channelClient()).clientContext())
-                .initialFlowControlWindow(64 * 1024) // fixed window, no auto-tuning
-                .maxInboundMessageSize(16 * 1024 * 1024)
-                .build();
+        connection = server.dialWithFixedWindow(server.channelClient(), 64 * 1024);
     }
 
     @AfterEach
@@ -80,17 +73,19 @@ class ChaincodeEventsFlowControlTest {
 
     @Test
     void aClientThatDoesNotReadPausesTheServerUntilItReadsAgain() {
-        SlowReader reader = new SlowReader();
+        // One response per block, in block order (the first event block is block 1).
+        PausedReader<SignedChaincodeEventsRequest, ChaincodeEventsResponse> reader = new PausedReader<>(
+                (response, index) -> response.getBlockNumber() == index + 1 && response.getEventsCount() == 1);
         GatewayGrpc.newStub(connection).withDeadlineAfter(60, TimeUnit.SECONDS).chaincodeEvents(request(), reader);
 
         await().atMost(WAIT).until(() -> feed.taken() > 0);
         await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> feed.taken() < EVENT_BLOCKS / 2);
-        assertThat(reader.received).hasValue(0);
+        assertThat(reader.received()).isZero();
 
-        reader.call.request(Integer.MAX_VALUE);
+        reader.resume();
 
-        await().atMost(WAIT).until(() -> reader.received.get() == EVENT_BLOCKS);
-        assertThat(reader.inOrder).isTrue();
+        await().atMost(WAIT).until(() -> reader.received() == EVENT_BLOCKS);
+        assertThat(reader.inOrder()).isTrue();
     }
 
     private static SignedChaincodeEventsRequest request() {
@@ -105,33 +100,5 @@ class ChaincodeEventsFlowControlTest {
                 .setRequest(request)
                 .setSignature(ByteString.copyFrom(sample.client.sign(request.toByteArray())))
                 .build();
-    }
-
-    /** Requests no message until told to; checks that one response per block arrives, in block order. */
-    private static final class SlowReader implements ClientResponseObserver<SignedChaincodeEventsRequest, ChaincodeEventsResponse> {
-        volatile ClientCallStreamObserver<SignedChaincodeEventsRequest> call;
-        final AtomicInteger received = new AtomicInteger();
-        volatile boolean inOrder = true;
-
-        @Override
-        public void beforeStart(ClientCallStreamObserver<SignedChaincodeEventsRequest> requestStream) {
-            call = requestStream;
-            requestStream.disableAutoRequestWithInitial(0);
-        }
-
-        @Override
-        public void onNext(ChaincodeEventsResponse response) {
-            if (response.getBlockNumber() != received.incrementAndGet() || response.getEventsCount() != 1) {
-                inOrder = false;
-            }
-        }
-
-        @Override
-        public void onError(Throwable error) {
-        }
-
-        @Override
-        public void onCompleted() {
-        }
     }
 }

@@ -6,11 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
-import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import io.hearsay.identity.CryptoGen;
 import io.hearsay.identity.CryptoMaterial;
@@ -25,11 +22,8 @@ import io.hearsay.peer.endorse.ProposalChecker;
 import io.hearsay.peer.endorse.TestChannel;
 import io.hearsay.peer.endorse.TestEndorserServer;
 import io.hearsay.peer.transport.TlsCredentials;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.PrivateKey;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -40,9 +34,6 @@ import org.hyperledger.fabric.client.Gateway;
 import org.hyperledger.fabric.client.GatewayException;
 import org.hyperledger.fabric.client.SubmitException;
 import org.hyperledger.fabric.client.Transaction;
-import org.hyperledger.fabric.client.identity.Identities;
-import org.hyperledger.fabric.client.identity.Signers;
-import org.hyperledger.fabric.client.identity.X509Identity;
 import org.hyperledger.fabric.protos.common.Envelope;
 import org.hyperledger.fabric.protos.common.Payload;
 import org.hyperledger.fabric.protos.gateway.ChaincodeEventsResponse;
@@ -86,7 +77,7 @@ class ProposalGatewayTest {
     static TestEndorserServer org2;
     static EndorsementCollector collector;
     static ProposalTestOrderer orderer;
-    static Server server;
+    static LoopbackTlsServer server;
     static ManagedChannel connection;
     static Gateway gateway;
     static CryptoMaterial foreign;
@@ -108,16 +99,10 @@ class ProposalGatewayTest {
         ProposalGateway proposals = new ProposalGateway(TestChannel.registry(org1Ledger),
                 new ProposalChecker(TestChannel.registry(org1Ledger), Contracts.builtIn(), TimeWindow.defaults()),
                 collector, orderer, executor, new ProposalGatewayConfig(Duration.ofMillis(500)));
-        server = NettyServerBuilder.forPort(0)
-                .sslContext(peerTls.serverContext())
-                .addService(new GatewayService(proposals, new UnimplementedCommits()))
-                .build()
-                .start();
+        server = LoopbackTlsServer.start(peerTls, new GatewayService(proposals, new UnimplementedCommits()));
 
         CryptoMaterial.Member user = channel.sample.crypto.organization("Org1MSP").users().get(1);
-        connection = NettyChannelBuilder.forAddress("localhost", server.getPort())
-                .sslContext(TlsCredentials.of(user, channel.sample.crypto.msps()).clientContext())
-                .build();
+        connection = GatewayClients.dial("localhost", server.port(), TlsCredentials.of(user, channel.sample.crypto.msps()));
         gateway = connect(user);
         foreign = CryptoGen.withDefaults().generate(directory.resolve("foreign"),
                 List.of(OrgSpec.peers("Org3MSP", "org3.example.com", 1)));
@@ -127,7 +112,7 @@ class ProposalGatewayTest {
     static void stop() throws Exception {
         gateway.close();
         connection.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        server.close();
         collector.close();
         org2.close();
         executor.shutdownNow();
@@ -310,23 +295,8 @@ class ProposalGatewayTest {
     }
 
     /** The official client as {@code member}, over the shared mutual-TLS connection, with a deadline on every call. */
-    private static Gateway connect(CryptoMaterial.Member member) throws Exception {
-        return Gateway.newInstance()
-                .identity(new X509Identity(member.signingIdentity().mspId(), member.signingIdentity().identity().certificate()))
-                .signer(Signers.newPrivateKeySigner(privateKey(member)))
-                .connection(connection)
-                .evaluateOptions(options -> options.withDeadlineAfter(CALL.toMillis(), TimeUnit.MILLISECONDS))
-                .endorseOptions(options -> options.withDeadlineAfter(CALL.toMillis(), TimeUnit.MILLISECONDS))
-                .submitOptions(options -> options.withDeadlineAfter(CALL.toMillis(), TimeUnit.MILLISECONDS))
-                .commitStatusOptions(options -> options.withDeadlineAfter(CALL.toMillis(), TimeUnit.MILLISECONDS))
-                .connect();
-    }
-
-    private static PrivateKey privateKey(CryptoMaterial.Member member) throws Exception {
-        try (var files = Files.list(member.mspDirectory().resolve("keystore"))) {
-            Path key = files.findFirst().orElseThrow(() -> new IOException("no key in " + member.mspDirectory()));
-            return Identities.readPrivateKey(Files.readString(key));
-        }
+    private static Gateway connect(CryptoMaterial.Member member) {
+        return GatewayClients.builder(connection, member, CALL).connect();
     }
 
     /** The commit half is another component; these tests never reach it. */

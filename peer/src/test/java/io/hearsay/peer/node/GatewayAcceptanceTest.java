@@ -107,8 +107,7 @@ class GatewayAcceptanceTest {
     void blockEventsFromZeroReplayTheSameHeadersOnEveryPeer() throws Exception {
         kv(org1).submitTransaction("put", "replayed", "yes");
         long height = network.peer("Org1MSP", 0).ledger(SampleChannel.CHANNEL).height();
-        await().atMost(Duration.ofSeconds(20)).until(() -> network.peers().stream()
-                .allMatch(p -> p.ledger(SampleChannel.CHANNEL).height() >= height));
+        awaitEveryPeerAtHeightOf(network.peer("Org1MSP", 0));
         List<String> org1Headers = headers(org1, height);
         List<String> org2Headers = headers(org2, height);
         assertThat(org1Headers).hasSize((int) height).isEqualTo(org2Headers);
@@ -173,12 +172,20 @@ class GatewayAcceptanceTest {
     @Test
     void twoTransactionsEndorsedOnTheSameStateConflict() throws Exception {
         kv(org1).submitTransaction("put", "contested", "0");
+        // Endorsers must simulate on the same state, or their results differ and endorsement fails (as in Fabric).
+        awaitEveryPeerAtHeightOf(network.peer("Org1MSP", 0));
         var first = kv(org1).newProposal("put").addArguments("contested", "1").build().endorse();
         var second = kv(org2).newProposal("put").addArguments("contested", "2").build().endorse();
         first.submit();
         assertThatThrownBy(second::submit).isInstanceOfSatisfying(CommitException.class, e ->
                 assertThat(e.getCode()).isEqualTo(TxValidationCode.MVCC_READ_CONFLICT));
         assertThat(utf8(kv(org2).evaluateTransaction("get", "contested"))).isEqualTo("1");
+    }
+
+    private void awaitEveryPeerAtHeightOf(PeerNode reference) {
+        long height = reference.ledger(SampleChannel.CHANNEL).height();
+        await().atMost(Duration.ofSeconds(20)).until(() -> network.peers().stream()
+                .allMatch(p -> p.ledger(SampleChannel.CHANNEL).height() >= height));
     }
 
     @Test

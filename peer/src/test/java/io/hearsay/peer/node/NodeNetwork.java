@@ -3,13 +3,12 @@ package io.hearsay.peer.node;
 import static org.awaitility.Awaitility.await;
 
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.hearsay.identity.CryptoMaterial;
-import io.hearsay.identity.SigningIdentity;
 import io.hearsay.ledger.block.BlockBuilder;
 import io.hearsay.ledger.sample.SampleChannel;
 import io.hearsay.peer.auth.TimeWindow;
 import io.hearsay.peer.config.ConfigTree.HostPort;
+import io.hearsay.peer.gateway.GatewayClients;
 import io.hearsay.peer.orderer.OrdererConfig;
 import io.hearsay.peer.runtime.NodeResources;
 import io.hearsay.peer.transport.TlsCredentials;
@@ -17,15 +16,11 @@ import io.hearsay.proto.ChannelConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.PrivateKey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.hyperledger.fabric.client.Gateway;
-import org.hyperledger.fabric.client.identity.Identities;
-import org.hyperledger.fabric.client.identity.Signers;
-import org.hyperledger.fabric.client.identity.X509Identity;
 import org.hyperledger.fabric.protos.common.Block;
 
 /**
@@ -116,32 +111,17 @@ final class NodeNetwork implements AutoCloseable {
     }
 
     /** The official Fabric Gateway client as {@code signer}, connected to {@code peer} with {@code tlsMember}'s TLS identity. */
-    Gateway gateway(PeerNode peer, CryptoMaterial.Member signer, CryptoMaterial.Member tlsMember) throws Exception {
+    Gateway gateway(PeerNode peer, CryptoMaterial.Member signer, CryptoMaterial.Member tlsMember) {
         TlsCredentials tls = TlsCredentials.of(tlsMember, crypto.msps());
-        ManagedChannel connection = NettyChannelBuilder.forAddress("127.0.0.1", peer.port())
-                .sslContext(tls.clientContext()).build();
+        ManagedChannel connection = GatewayClients.dial("127.0.0.1", peer.port(), tls);
         connections.add(connection);
-        SigningIdentity identity = signer.signingIdentity();
-        return Gateway.newInstance()
-                .identity(new X509Identity(identity.mspId(), identity.identity().certificate()))
-                .signer(Signers.newPrivateKeySigner(privateKey(signer)))
-                .connection(connection)
+        return GatewayClients.builder(connection, signer, CALL)
                 .tlsClientCertificateHash(tls.certificateHash())
-                .evaluateOptions(o -> o.withDeadlineAfter(CALL.toMillis(), TimeUnit.MILLISECONDS))
-                .endorseOptions(o -> o.withDeadlineAfter(CALL.toMillis(), TimeUnit.MILLISECONDS))
-                .submitOptions(o -> o.withDeadlineAfter(CALL.toMillis(), TimeUnit.MILLISECONDS))
-                .commitStatusOptions(o -> o.withDeadlineAfter(CALL.toMillis(), TimeUnit.MILLISECONDS))
                 .connect();
     }
 
-    Gateway gateway(PeerNode peer, String mspId) throws Exception {
+    Gateway gateway(PeerNode peer, String mspId) {
         return gateway(peer, client(mspId), client(mspId));
-    }
-
-    static PrivateKey privateKey(CryptoMaterial.Member member) throws Exception {
-        try (var files = Files.list(member.mspDirectory().resolve("keystore"))) {
-            return Identities.readPrivateKey(Files.newBufferedReader(files.findFirst().orElseThrow()));
-        }
     }
 
     @Override

@@ -4,10 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
+import io.grpc.BindableService;
 import io.grpc.ManagedChannel;
+import io.grpc.ServerInterceptors;
 import io.hearsay.discovery.runtime.RandomSource;
 import io.hearsay.ledger.sample.SampleChannel;
 import io.hearsay.peer.auth.TimeWindow;
+import io.hearsay.peer.channel.LedgerCommitFeed;
+import io.hearsay.peer.node.OrdererProcess;
+import io.hearsay.peer.deliver.DeliverConfig;
+import io.hearsay.peer.deliver.DeliverService;
 import io.hearsay.peer.runtime.NodeResources;
 import io.hearsay.peer.runtime.NodeRuntime;
 import io.hearsay.peer.transport.TlsCredentials;
@@ -17,6 +23,8 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.hyperledger.fabric.protos.common.Block;
@@ -29,10 +37,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The block intake over real gRPC and mutual TLS, against the orderer node with a stand-in Deliver service
- * ({@link LedgerDeliverStub}; the real one is written elsewhere): the orderer accepts the peer's signed seek, the
- * peer receives the chain from its height on, and after the orderer restarts the intake reconnects by itself and
- * resumes without gaps or repeats.
+ * The block intake over real gRPC and mutual TLS, against the orderer node serving the real {@link DeliverService}
+ * over each chain's {@link LedgerCommitFeed}, wired as {@code OrdererProcess} wires it (seeks recorded on the way
+ * in by a {@link SeekRecorder}): the orderer accepts the peer's signed seek, the peer receives the chain from its
+ * height on, and after the orderer restarts the intake reconnects by itself and resumes without gaps or repeats.
  */
 class OrdererBlockIntakeGrpcTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
@@ -45,7 +53,8 @@ class OrdererBlockIntakeGrpcTest {
     Path directory;
     private NodeResources resources;
     private OrdererNode orderer;
-    private LedgerDeliverStub deliver;
+    private ExecutorService feedExecutor;
+    private final SeekRecorder deliver = new SeekRecorder();
 
     @BeforeAll
     static void generateCrypto() {
@@ -55,6 +64,7 @@ class OrdererBlockIntakeGrpcTest {
     @BeforeEach
     void start() throws Exception {
         resources = new NodeResources(2);
+        feedExecutor = Executors.newSingleThreadExecutor();
         startOrderer(0);
     }
 
@@ -63,16 +73,16 @@ class OrdererBlockIntakeGrpcTest {
                 new OrdererNode.Settings(new InetSocketAddress("127.0.0.1", port), directory.resolve("orderer"),
                         OrdererConfig.defaults().withBatchTimeoutMillis(20), TimeWindow.defaults()),
                 List.of(crypto.channel.genesis), crypto.channel.orderer, crypto.tls(crypto.ordererNode()), resources,
-                solo -> OrdererCrypto.noFeed(), channels -> {
-                    deliver = new LedgerDeliverStub(channels);
-                    return List.of(deliver);
-                });
+                OrdererProcess.commitFeeds(feedExecutor),
+                channels -> List.<BindableService>of(() -> ServerInterceptors.intercept(
+                        new DeliverService(channels, TimeWindow.defaults(), DeliverConfig.defaults()).intercepted(), deliver)));
     }
 
     @AfterEach
     void stop() {
         orderer.close();
         resources.close();
+        feedExecutor.shutdownNow();
     }
 
     private SoloOrderer solo() {

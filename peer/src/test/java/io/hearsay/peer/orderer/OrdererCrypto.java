@@ -59,7 +59,7 @@ final class OrdererCrypto {
                 List.of(ByteString.copyFromUtf8("put")), rwSet, List.of(channel.org1Peer, channel.org2Peer));
     }
 
-    /** A feed for tests that do not use Deliver (the real one is written elsewhere). */
+    /** A feed for tests that do not serve Deliver (OrdererBlockIntakeGrpcTest wires the real one). */
     static CommitFeed noFeed() {
         return new CommitFeed() {
             @Override

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link DeliverChainSource} end to end: the official Fabric Gateway SDK reads two peers' RocksDB ledgers over
- * mutual TLS as the connection profile's clients (through {@link LedgerDeliverServer}, until the node serves
- * Deliver itself), with heights and state hashes from each peer's {@code /status} over HTTP. Agreeing peers pass;
+ * mutual TLS as the connection profile's clients (through the node's real Deliver service, {@link
+ * PeerDeliverServer}), with heights and state hashes from each peer's {@code /status} over HTTP. Agreeing peers pass;
  * a peer fed a fork fails at the fork's height.
  */
 class DeliverVerificationTest {
@@ -39,7 +39,7 @@ class DeliverVerificationTest {
     Path directory;
     VerifierNetwork network;
     HttpServer operations;
-    final List<LedgerDeliverServer> servers = new ArrayList<>();
+    final List<PeerDeliverServer> servers = new ArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
@@ -51,8 +51,10 @@ class DeliverVerificationTest {
     }
 
     @AfterEach
-    void stop() {
-        servers.forEach(LedgerDeliverServer::close);
+    void stop() throws InterruptedException {
+        for (PeerDeliverServer server : servers) {
+            server.close();
+        }
         operations.stop(0);
         network.close();
     }
@@ -96,7 +98,7 @@ class DeliverVerificationTest {
             CryptoMaterial.Organization organization = crypto.organization(mspId);
             CryptoMaterial.Member node = organization.nodes().get(0);
             Ledger ledger = network.ledger(node.name());
-            LedgerDeliverServer server = new LedgerDeliverServer(ledger, crypto, node);
+            PeerDeliverServer server = new PeerDeliverServer(ledger, crypto, node);
             servers.add(server);
             serveStatus("/" + node.name(), ledger);
             organizations.add(new ConnectionProfile.Organization(mspId, List.of(new ConnectionProfile.Peer(node.name(),

@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Gossip ledger synchronisation for Hyperledger-Fabric-style peers.",
-        subcommands = {DemoCommand.class, VerifyCommand.class, SimulateCommand.class, BenchCommand.class, HelpCommand.class})
+        subcommands = {DemoCommand.class, UpCommand.class, PeerCommand.class, OrdererCommand.class, VerifyCommand.class,
+            SimulateCommand.class, BenchCommand.class, HelpCommand.class})
 public final class HearsayCli implements Callable<Integer> {
 
     /** The option {@link FailureReporter} looks for; inherited, so it may follow any subcommand. */

@@ -1,0 +1,152 @@
+package io.hearsay.testnet.launch;
+
+import io.hearsay.peer.config.ConfigTree.HostPort;
+import io.hearsay.peer.node.PeerConfig;
+import io.hearsay.testnet.spec.NetworkSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Starts a network from a {@link NetworkSpec} as one JVM per node, each running {@code hearsay orderer --config} or
+ * {@code hearsay peer --config} on the files written here, so a node can crash, be killed or be restarted alone.
+ *
+ * <pre>
+ *   crypto + genesis (first launch only) ─▶ ports (free ones picked now: every file must name its neighbours')
+ *     ─▶ orderer.yaml, peer.yaml ─▶ connection.json ─▶ java … HearsayCli orderer/peer --config  (log: node.log)
+ * </pre>
+ *
+ * Nodes find each other whatever order they come up in: peers redial neighbours and the orderer with backoff.
+ */
+public final class ProcessLauncher {
+    public static final String LOG_FILE = "node.log";
+
+    private ProcessLauncher() {}
+
+    /**
+     * How to start a node's JVM: this JVM's {@code java} and class path unless told otherwise.
+     *
+     * @param jvmOptions options before the class path, e.g. {@code -Xmx256m}; none by default
+     */
+    public record JavaCommand(Path java, List<String> jvmOptions, String classPath, String mainClass) {
+        public JavaCommand {
+            jvmOptions = List.copyOf(jvmOptions);
+        }
+
+        public static JavaCommand current() {
+            return new JavaCommand(Path.of(System.getProperty("java.home"), "bin", "java"), List.of(),
+                    System.getProperty("java.class.path"), "io.hearsay.testnet.cli.HearsayCli");
+        }
+
+        public JavaCommand withJvmOptions(String... options) {
+            return new JavaCommand(java, List.of(options), classPath, mainClass);
+        }
+
+        List<String> arguments(String command, Path config) {
+            List<String> arguments = new ArrayList<>();
+            arguments.add(java.toString());
+            arguments.addAll(jvmOptions);
+            arguments.addAll(List.of("-cp", classPath, mainClass, command, "--config", config.toString()));
+            return arguments;
+        }
+    }
+
+    public static ProcessNetwork launch(NetworkSpec spec, JavaCommand java) {
+        NetworkLayout layout = new NetworkLayout(spec.dataDirectory());
+        NetworkMaterial material = NetworkMaterial.prepare(spec, layout);
+        List<PeerPlan> plans = PeerPlan.of(spec);
+        NetworkLinks links = NetworkLinks.of(plans);
+        String host = spec.ports().host();
+
+        int[] ports = ports(spec, 1 + 2 * plans.size());
+        HostPort orderer = new HostPort(host, ports[0]);
+        NodeConfigFiles.writeOrderer(layout.ordererConfig(), NetworkLauncher.ordererConfig(spec, layout, material, ports[0]));
+        Map<String, Integer> peerPorts = new LinkedHashMap<>();
+        Map<String, Integer> operationsPorts = new LinkedHashMap<>();
+        Map<String, PeerConfig.Neighbour> neighbours = new LinkedHashMap<>();
+        for (PeerPlan plan : plans) {
+            peerPorts.put(plan.name(), ports[1 + 2 * plan.networkIndex()]);
+            operationsPorts.put(plan.name(), ports[2 + 2 * plan.networkIndex()]);
+            neighbours.put(plan.name(), NetworkLauncher.neighbour(spec, material, plan, peerPorts.get(plan.name())));
+        }
+        for (PeerPlan plan : plans) {
+            List<PeerConfig.Neighbour> mine = links.of(plan.name()).stream().map(neighbours::get).toList();
+            NodeConfigFiles.writePeer(layout.peerConfig(plan.name()), NetworkLauncher.peerConfig(spec, layout, material, plan,
+                    peerPorts.get(plan.name()), operationsPorts.get(plan.name()), orderer, mine));
+        }
+        NetworkLauncher.writeProfile(spec, layout, material, peerPorts::get, operationsPorts::get);
+
+        List<ProcessNetwork.NodeProcess> started = new ArrayList<>();
+        try {
+            started.add(start(java, spec.orderer().ordererName(), "orderer", layout.ordererConfig(), layout.orderer()));
+            for (PeerPlan plan : plans) {
+                started.add(start(java, plan.name(), "peer", layout.peerConfig(plan.name()), layout.peer(plan.name())));
+            }
+        } catch (RuntimeException e) {
+            ProcessNetwork.stop(started);
+            throw e;
+        }
+        return new ProcessNetwork(spec, layout, material, NetworkLauncher.warnings(spec), plans, links, operationsPorts,
+                started);
+    }
+
+    private static ProcessNetwork.NodeProcess start(JavaCommand java, String name, String command, Path config,
+            Path directory) {
+        Path log = directory.resolve(LOG_FILE);
+        try {
+            Files.createDirectories(directory);
+            Process process = new ProcessBuilder(java.arguments(command, config))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
+            return new ProcessNetwork.NodeProcess(name, process, log);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + name + " (" + java.java() + "): " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The spec's port layout, or with a base of 0, free ports picked now: each node's file must name the ports of
+     * the orderer and of its neighbours before any of them runs. All sockets are held open together, so the ports are
+     * distinct; another program could still take one before its node binds it, which the node then reports.
+     */
+    static int[] ports(NetworkSpec spec, int count) {
+        int[] ports = new int[count];
+        if (!spec.ports().pickFree()) {
+            ports[0] = spec.ports().ordererPort();
+            for (int k = 0; 1 + 2 * k < count; k++) {
+                ports[1 + 2 * k] = spec.ports().peerPort(k);
+                ports[2 + 2 * k] = spec.ports().operationsPort(k);
+            }
+            return ports;
+        }
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            InetAddress address = InetAddress.getByName(spec.ports().host());
+            for (int i = 0; i < count; i++) {
+                ServerSocket socket = new ServerSocket(0, 1, address);
+                sockets.add(socket);
+                ports[i] = socket.getLocalPort();
+            }
+            return ports;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot find " + count + " free ports on " + spec.ports().host() + ": "
+                    + e.getMessage(), e);
+        } finally {
+            for (ServerSocket socket : sockets) {
+                try {
+                    socket.close();
+                } catch (IOException ignored) {
+                    // only probing for a free port
+                }
+            }
+        }
+    }
+}

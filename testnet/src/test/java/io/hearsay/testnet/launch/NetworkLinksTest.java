@@ -1,0 +1,42 @@
+package io.hearsay.testnet.launch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import io.hearsay.testnet.spec.NetworkSpec;
+import org.junit.jupiter.api.Test;
+
+/** The anchor-peer linking rule on the shipped specs: a full mesh inside an organisation, anchors across. */
+class NetworkLinksTest {
+
+    @Test
+    void twoOrganisationsLinkThroughTheirAnchors() {
+        NetworkLinks links = NetworkLinks.of(PeerPlan.of(NetworkSpec.defaults()));
+
+        assertThat(links.of("peer0.org1.example.com"))
+                .containsExactly("peer0.org2.example.com", "peer1.org1.example.com", "peer1.org2.example.com");
+        assertThat(links.of("peer1.org1.example.com")).containsExactly("peer0.org1.example.com", "peer0.org2.example.com");
+        assertThat(links.of("peer1.org2.example.com")).containsExactly("peer0.org1.example.com", "peer0.org2.example.com");
+    }
+
+    @Test
+    void externalEndpointsMakeAPeerVisibleAcrossOrganisations() {
+        NetworkLinks links = NetworkLinks.of(PeerPlan.of(NetworkSpec.example("three-orgs-hybrid")));
+
+        // peer2.org3 has an external endpoint, peer3.org1 is neither anchor nor external.
+        assertThat(links.of("peer3.org1.example.com")).contains("peer2.org3.example.com", "peer0.org2.example.com",
+                "peer1.org2.example.com").doesNotContain("peer2.org2.example.com", "peer3.org2.example.com");
+        assertThat(links.of("peer2.org2.example.com")).contains("peer2.org3.example.com");
+        links.neighbours().forEach((peer, neighbours) -> neighbours
+                .forEach(n -> assertThat(links.of(n)).as("link %s - %s is symmetric", peer, n).contains(peer)));
+    }
+
+    @Test
+    void onlyPeerZeroLeads() {
+        assertThat(PeerPlan.of(NetworkSpec.defaults())).extracting(PeerPlan::name, PeerPlan::leader).containsExactly(
+                tuple("peer0.org1.example.com", true),
+                tuple("peer1.org1.example.com", false),
+                tuple("peer0.org2.example.com", true),
+                tuple("peer1.org2.example.com", false));
+    }
+}

@@ -1,0 +1,49 @@
+package io.hearsay.testnet.launch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.hearsay.testnet.spec.ConnectionProfile;
+import io.hearsay.testnet.spec.NetworkSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The default spec as five JVMs, each started by {@code hearsay orderer/peer --config} on the files the launcher
+ * wrote: the peers link up, a transaction submitted through the Fabric Gateway client reaches all four (the status
+ * table read over each peer's operations endpoint says so), and closing stops every process with SIGTERM.
+ */
+class ProcessLauncherTest {
+    private static final Duration SETTLE = Duration.ofSeconds(30);
+    private static final String CHANNEL = NetworkSpec.DEFAULT_CHANNEL;
+
+    @Test
+    void everyNodeRunsInItsOwnProcess(@TempDir Path directory) throws Exception {
+        NetworkSpec spec = NetworkLauncherTest.inDirectory(NetworkSpec.defaults(), directory.resolve("net"));
+        ProcessNetwork network = ProcessLauncher.launch(spec,
+                // Five JVMs warm up at once on a small CI machine: the quick compiler alone starts them sooner.
+                ProcessLauncher.JavaCommand.current().withJvmOptions("-XX:TieredStopAtLevel=1", "-Xshare:auto"));
+        try {
+            assertThat(network.processes()).hasSize(5);
+            await().atMost(SETTLE).until(() -> {
+                assertThat(network.problems()).isEmpty();
+                return network.linked();
+            });
+            ConnectionProfile profile = ConnectionProfile.read(network.connectionProfile());
+            try (ProfileGateway client = new ProfileGateway(profile, "Org2MSP", "peer1.org2.example.com")) {
+                client.gateway.getNetwork(CHANNEL).getContract("kv").submitTransaction("put", "colour", "green");
+            }
+            await().atMost(SETTLE).until(() -> network.sameHeight() && network.status().get(0).height() == 2);
+            assertThat(network.status()).hasSize(4).allSatisfy(row -> assertThat(row.height()).isEqualTo(2));
+        } finally {
+            network.close();
+        }
+        assertThat(network.processes()).allSatisfy(node -> {
+            assertThat(node.process().isAlive()).isFalse();
+            assertThat(Files.readString(node.log())).contains("listening on");
+        });
+    }
+}

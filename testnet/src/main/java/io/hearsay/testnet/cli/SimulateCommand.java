@@ -1,14 +1,22 @@
 package io.hearsay.testnet.cli;
 
 import io.hearsay.testnet.bench.Json;
+import io.hearsay.testnet.chart.CoverageCurve;
+import io.hearsay.testnet.chart.CoverageRecorder;
+import io.hearsay.testnet.chart.DisseminationChart;
 import io.hearsay.testnet.sim.SimulationRunner;
 import io.hearsay.testnet.sim.SimulationRunner.Mode;
 import io.hearsay.testnet.sim.SimulationRunner.Summary;
 import io.hearsay.testnet.sim.SimulationRunner.SwimSummary;
 import io.hearsay.testnet.sim.SwimSimulation;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -30,7 +38,10 @@ import picocli.CommandLine.Spec;
             "swim runs SWIM failure detection (the lan() preset) and crashes --crashes peers: it reports the time"
                     + " until every live peer holds a crashed peer dead, false deaths under --loss, and messages per peer"
                     + " per second.",
-            "Prints a table, or one JSON object with --json."
+            "--modes runs several modes one after the other from the same seed; --chart FILE.svg (block modes) also"
+                    + " draws the percentage of peers holding a block against the virtual ms since its cut, one line per"
+                    + " mode, e.g. --modes fabric,hearsay --chart dissemination.svg.",
+            "Prints a table, or one JSON object (one per mode) with --json."
         })
 final class SimulateCommand implements Callable<Integer> {
     static final int PEERS_MAX = 1_000_000;
@@ -97,17 +108,74 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of a table.")
     boolean json;
 
+    @Option(names = "--modes", paramLabel = "MODE[,MODE...]", split = ",",
+            description = "Run these modes one after the other, each from the same --seed; replaces --mode."
+                    + " With --chart, block modes only (fabric, hearsay).")
+    List<String> modes;
+
+    @Option(names = "--chart", paramLabel = "FILE.svg",
+            description = "Block modes: also write an SVG chart of the percentage of peers holding a block against the"
+                    + " virtual ms since the orderer cut it (log scale), one line per mode, averaged over every block"
+                    + " of every run.")
+    Path chart;
+
     @Override
     public Integer call() {
-        if (SimulationRunner.SWIM_MODE.equals(mode.toLowerCase(Locale.ROOT))) {
+        List<String> requested = modes == null || modes.isEmpty() ? List.of(mode) : modes;
+        boolean swim = requested.stream().anyMatch(m -> SimulationRunner.SWIM_MODE.equals(m.toLowerCase(Locale.ROOT)));
+        if (swim && requested.size() == 1 && chart == null) {
             return callSwim();
         }
-        Summary summary = SimulationRunner.run(options(spec, peers, mode, fanout, k, loss, seed, runs, blocks, blockBytes,
-                degree, blockIntervalMillis));
+        if (swim) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '" + (chart == null ? "--modes" : "--chart")
+                    + "': swim measures failure detection, not dissemination, so it has no chart and no comparison;"
+                    + " run it alone with --mode swim");
+        }
+        List<SimulationRunner.Options> runOptions = requested.stream().map(m -> options(spec, peers, m, fanout, k, loss,
+                seed, runs, blocks, blockBytes, degree, blockIntervalMillis)).toList();
+        checkModes(runOptions);
         PrintWriter out = spec.commandLine().getOut();
-        out.println(json ? json(summary) : table(summary));
-        out.flush();
+        LinkedHashMap<String, CoverageCurve> curves = new LinkedHashMap<>();
+        for (SimulationRunner.Options options : runOptions) {
+            CoverageRecorder recorder = chart == null ? null : new CoverageRecorder(options);
+            Summary summary = recorder == null ? SimulationRunner.run(options) : SimulationRunner.run(options, recorder);
+            out.println(json ? json(summary) : table(summary));
+            out.flush();
+            if (recorder != null) {
+                curves.put(options.mode().cliName + ": " + SimulationRunner.blockPresetName(options) + " preset",
+                        recorder.curve());
+            }
+        }
+        if (chart != null) {
+            DisseminationChart.of(chartTitle(runOptions.get(0)), curves).writeSvg(chart);
+            // With --json, stdout stays JSON only.
+            PrintWriter note = json ? spec.commandLine().getErr() : out;
+            note.println("chart: " + chart.toAbsolutePath().normalize());
+            note.flush();
+        }
         return 0;
+    }
+
+    /** A mode listed twice would be two lines under one name; --chart has nothing to draw for item modes. */
+    private void checkModes(List<SimulationRunner.Options> runOptions) {
+        Set<Mode> seen = new HashSet<>();
+        for (SimulationRunner.Options options : runOptions) {
+            if (!seen.add(options.mode())) {
+                throw new ParameterException(spec.commandLine(), "Invalid value for option '--modes': '"
+                        + options.mode().cliName + "' is listed twice; list each mode once");
+            }
+            if (chart != null && !options.mode().isBlockMode()) {
+                throw new ParameterException(spec.commandLine(), "Invalid value for option '--chart': it draws block"
+                        + " dissemination over time, and '" + options.mode().cliName + "' is an item mode; chart the block"
+                        + " modes, e.g. --modes fabric,hearsay");
+            }
+        }
+    }
+
+    static String chartTitle(SimulationRunner.Options o) {
+        return String.format(Locale.ROOT, "Block dissemination, %,d peers (degree %d, %d block(s) × %d run(s), loss %s,"
+                + " seed %d)", o.peers(), Math.min(o.degree(), o.peers() - 1), o.blocks(), o.runs(),
+                java.math.BigDecimal.valueOf(o.loss()).stripTrailingZeros().toPlainString(), o.seed());
     }
 
     /** Checks the simulation options (shared with {@code bench simulator}); a bad one is a usage error naming it. */

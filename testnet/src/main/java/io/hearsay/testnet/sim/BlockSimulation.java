@@ -387,6 +387,21 @@ public final class BlockSimulation {
         return new TreeSet<>(peerSets.get(peer).toList());
     }
 
+    /**
+     * For block {@code number} of the scenario (1 to {@code blocks}): each peer's delay from the orderer's cut to
+     * its commit, in virtual ms, for the peers that hold it (the leader's is 0), in peer order. What a chart of
+     * the fraction of peers holding a block over time is drawn from.
+     */
+    public double[] commitDelaysMillis(int number) {
+        if (number < 1 || number > scenario.blocks()) {
+            throw new IllegalArgumentException("block " + number + " is not one of the scenario's blocks 1 to "
+                    + scenario.blocks());
+        }
+        long[] commits = commitMicros[number];
+        return Arrays.stream(commits).filter(micros -> micros >= 0)
+                .mapToDouble(micros -> (micros - cutMicros[number]) / 1000.0).toArray();
+    }
+
     private Result result(boolean converged) {
         int n = scenario.peers();
         List<Double> toAll = new ArrayList<>();

@@ -75,6 +75,12 @@ public final class SimulationRunner {
         RunObserver NONE = (run, setupNanos, runNanos, events) -> { };
 
         void afterRun(int run, long setupNanos, long runNanos, long events);
+
+        /**
+         * Told after {@link #afterRun} in block modes, with the run's simulation, so a caller can read when each
+         * peer committed each block (e.g. {@link BlockSimulation#commitDelaysMillis}) to draw coverage over time.
+         */
+        default void afterBlockRun(int run, BlockSimulation simulation) {}
     }
 
     /** Wall and thread CPU time of one run's setup and event loop. */
@@ -225,9 +231,21 @@ public final class SimulationRunner {
         return totals.summary(options, p50, p99);
     }
 
+    /** Above this many peers the hearsay mode runs the {@code simulation()} preset, at or below it {@code lan()}. */
+    private static final int SIMULATION_PRESET_ABOVE_PEERS = 5_000;
+
+    /** The name of the block gossip preset a block mode runs with these options, e.g. "lan()"; null for item modes. */
+    public static String blockPresetName(Options options) {
+        if (!options.mode().isBlockMode()) {
+            return null;
+        }
+        return options.mode() == Mode.FABRIC ? "fabric()"
+                : options.peers() > SIMULATION_PRESET_ABOVE_PEERS ? "simulation()" : "lan()";
+    }
+
     private static Summary runBlocks(Options options, RunObserver observer) {
         BlockGossipConfig config = options.mode() == Mode.FABRIC ? BlockGossipConfig.fabric()
-                : options.peers() > 5_000 ? BlockGossipConfig.simulation() : BlockGossipConfig.lan();
+                : options.peers() > SIMULATION_PRESET_ABOVE_PEERS ? BlockGossipConfig.simulation() : BlockGossipConfig.lan();
         if (options.fanout() > 0) {
             config = config.withPushFanout(options.fanout());
         }
@@ -247,6 +265,7 @@ public final class SimulationRunner {
             totals.time(stopwatch);
             observer.afterRun(run, stopwatch.runStart - stopwatch.setupStart, stopwatch.runEnd - stopwatch.runStart,
                     result.events());
+            observer.afterBlockRun(run, simulation);
             Reference.reachabilityFence(simulation);
             toAll.addAll(result.timeToAllMillisByBlock());
             totals.add(result.timeToAllMillis().mean() / interval, result.timeToAllMillis().max() / interval,

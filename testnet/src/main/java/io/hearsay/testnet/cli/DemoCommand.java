@@ -1,9 +1,11 @@
 package io.hearsay.testnet.cli;
 
 import io.hearsay.testnet.demo.LedgerDemo;
+import io.hearsay.testnet.demo.NetworkDemo;
 import io.hearsay.testnet.support.WorkDirectory;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -11,27 +13,40 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code hearsay demo}: for now the ledger demo ({@link LedgerDemo}); later the full network demo. */
+/** {@code hearsay demo}: the network demo ({@link NetworkDemo}); {@code --ledger} runs the ledger demo ({@link LedgerDemo}). */
 @Command(name = "demo",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = {
-            "Commit blocks of bank transfers to a RocksDB ledger of a two-organisation channel, reopen it from disk,"
-                    + " and check that the total balance never changed.",
-            "Some transfers are stale on purpose, so the output shows MVCC conflicts."
+            "Start a two-organisation network (2 x 2 peers and an orderer, mutual TLS, RocksDB), submit bank transfers"
+                    + " through the official Fabric Gateway SDK, kill a peer and restart it while the load goes on,"
+                    + " let it catch up, then verify that every ledger agrees and the total balance never changed.",
+            "With --ledger: commit blocks of transfers to one RocksDB ledger, reopen it and check the total."
         })
 final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Option(names = "--ledger", description = "Run the ledger demo (one RocksDB ledger, no network) instead.")
+    boolean ledgerOnly;
+
+    @Option(names = "--workers", paramLabel = "W", defaultValue = "" + NetworkDemo.Config.WORKERS_DEFAULT,
+            description = "Network demo: clients submitting transfers concurrently, 1 to 64. Default: ${DEFAULT-VALUE}.")
+    int workers;
+
+    @Option(names = "--phase-seconds", paramLabel = "S", defaultValue = "8",
+            description = "Network demo: seconds of load before the kill, while the peer is down, and after, 1 to 600."
+                    + " Default: ${DEFAULT-VALUE}.")
+    int phaseSeconds;
+
     @Option(names = "--blocks", paramLabel = "N", defaultValue = "" + LedgerDemo.Config.BLOCKS_DEFAULT,
-            description = "Blocks of transfers to commit after the genesis block, 1 to "
+            description = "Ledger demo: blocks of transfers to commit after the genesis block, 1 to "
                     + LedgerDemo.Config.BLOCKS_MAX + ". Default: ${DEFAULT-VALUE}.")
     int blocks;
 
     @Option(names = "--transfers-per-block", paramLabel = "M",
             defaultValue = "" + LedgerDemo.Config.TRANSFERS_PER_BLOCK_DEFAULT,
-            description = "Transfers per block, 1 to " + LedgerDemo.Config.TRANSFERS_PER_BLOCK_MAX
+            description = "Ledger demo: transfers per block, 1 to " + LedgerDemo.Config.TRANSFERS_PER_BLOCK_MAX
                     + ". Default: ${DEFAULT-VALUE}.")
     int transfersPerBlock;
 
@@ -46,6 +61,8 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OptionRanges.check(spec, "--workers", workers, 1, 64);
+        OptionRanges.check(spec, "--phase-seconds", phaseSeconds, 1, 600);
         OptionRanges.check(spec, "--blocks", blocks, 1, LedgerDemo.Config.BLOCKS_MAX);
         OptionRanges.check(spec, "--transfers-per-block", transfersPerBlock, 1, LedgerDemo.Config.TRANSFERS_PER_BLOCK_MAX);
         if (dataDirectory != null && !WorkDirectory.isAbsentOrEmpty(dataDirectory)) {
@@ -56,12 +73,22 @@ final class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (WorkDirectory directory = dataDirectory == null
                 ? WorkDirectory.temporary("hearsay-demo-") : WorkDirectory.kept(dataDirectory)) {
-            out.println("Hearsay ledger demo: " + blocks + " blocks of " + transfersPerBlock + " bank transfers on RocksDB");
-            out.printf("  %-16s %s%n", "data directory", directory.path()
-                    + (directory.isTemporary() ? " (temporary, deleted at exit; --data-dir DIR keeps it)" : ""));
-            new LedgerDemo(new LedgerDemo.Config(blocks, transfersPerBlock, seed), out).run(directory.path());
+            String where = directory.path() + (directory.isTemporary() ? " (temporary, deleted at exit; --data-dir DIR keeps it)" : "");
+            if (ledgerOnly) {
+                out.println("Hearsay ledger demo: " + blocks + " blocks of " + transfersPerBlock + " bank transfers on RocksDB");
+                out.printf("  %-16s %s%n", "data directory", where);
+                new LedgerDemo(new LedgerDemo.Config(blocks, transfersPerBlock, seed), out).run(directory.path());
+                out.flush();
+                return 0;
+            }
+            out.println("Hearsay network demo: 2 organisations x 2 peers and an orderer; bank transfers through the"
+                    + " Fabric Gateway SDK");
+            out.printf("  %-16s %s%n", "data directory", where);
+            NetworkDemo demo = new NetworkDemo(new NetworkDemo.Config(NetworkDemo.Config.ACCOUNTS_DEFAULT,
+                    NetworkDemo.Config.OPENING_BALANCE, workers, Duration.ofSeconds(phaseSeconds), seed), out);
+            NetworkDemo.Result result = demo.run(directory.path());
+            demo.report(result);
+            return result.passed() ? 0 : 1;
         }
-        out.flush();
-        return 0;
     }
 }

@@ -1,6 +1,8 @@
 package io.hearsay.testnet.launch;
 
+import io.hearsay.peer.config.ConfigTree;
 import io.hearsay.peer.node.OrdererProcess;
+import io.hearsay.peer.node.PeerConfig;
 import io.hearsay.peer.node.PeerNode;
 import io.hearsay.peer.runtime.NodeResources;
 import io.hearsay.testnet.spec.NetworkSpec;
@@ -65,12 +67,58 @@ public final class RunningNetwork implements LaunchedNetwork {
         return orderer;
     }
 
-    /** Every peer, in spec order. */
-    public List<PeerNode> peers() {
+    /** Every running peer, in spec order. */
+    public synchronized List<PeerNode> peers() {
         return List.copyOf(peers.values());
     }
 
-    public PeerNode peer(String name) {
+    /** Peer names in spec order, running or stopped. */
+    public List<String> peerNames() {
+        return List.copyOf(plans.keySet());
+    }
+
+    public synchronized boolean isRunning(String name) {
+        return peers.containsKey(name);
+    }
+
+    /**
+     * Stops peer {@code name}; to the others it is as if it crashed (its connections drop and they redial). Its
+     * ledger stays on disk for {@link #restart}.
+     */
+    public synchronized void stop(String name) {
+        PeerNode node = peer(name);
+        peers.remove(name);
+        node.close();
+    }
+
+    /**
+     * Starts a stopped peer again from its {@code peer.yaml} — the same port, identity and ledger — so it rejoins its
+     * neighbours and repairs what it missed from them.
+     */
+    public synchronized PeerNode restart(String name) {
+        if (peers.containsKey(name)) {
+            throw new IllegalStateException("peer " + name + " is running");
+        }
+        if (!plans.containsKey(name)) {
+            throw new IllegalArgumentException("no peer " + name + " in network " + spec.name());
+        }
+        PeerConfig config = PeerConfig.from(ConfigTree.load(layout.peerConfig(name), "HEARSAY_PEER", Map.of(), Map.of()));
+        PeerNode node = PeerNode.start(config, resources);
+        // Keep spec order for status tables.
+        Map<String, PeerNode> reordered = new LinkedHashMap<>();
+        for (String peer : plans.keySet()) {
+            if (peer.equals(name)) {
+                reordered.put(peer, node);
+            } else if (peers.containsKey(peer)) {
+                reordered.put(peer, peers.get(peer));
+            }
+        }
+        peers.clear();
+        peers.putAll(reordered);
+        return node;
+    }
+
+    public synchronized PeerNode peer(String name) {
         PeerNode peer = peers.get(name);
         if (peer == null) {
             throw new IllegalArgumentException("no peer " + name + " in network " + spec.name() + "; its peers are "
@@ -85,7 +133,7 @@ public final class RunningNetwork implements LaunchedNetwork {
 
     /** The status table's rows, from each {@link PeerNode#status()}. */
     @Override
-    public List<PeerRow> status() {
+    public synchronized List<PeerRow> status() {
         List<PeerRow> rows = new ArrayList<>();
         peers.forEach((name, peer) -> rows.addAll(PeerRow.of(peer.status(), links.of(name).size())));
         return rows;

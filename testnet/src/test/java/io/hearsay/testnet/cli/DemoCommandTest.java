@@ -17,7 +17,7 @@ class DemoCommandTest {
     void demoCommitsReopensAndKeepsTheTotalBalance(@TempDir Path directory) {
         Path dataDirectory = directory.resolve("demo");
 
-        CliRun run = CliRun.of("demo", "--data-dir", dataDirectory.toString(), "--blocks", "6");
+        CliRun run = CliRun.of("demo", "--ledger", "--data-dir", dataDirectory.toString(), "--blocks", "6");
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(run.out())
@@ -34,7 +34,7 @@ class DemoCommandTest {
 
     @Test
     void staleTransfersShowAsMvccConflicts(@TempDir Path directory) {
-        CliRun run = CliRun.of("demo", "--data-dir", directory.resolve("demo").toString(), "--blocks", "10");
+        CliRun run = CliRun.of("demo", "--ledger", "--data-dir", directory.resolve("demo").toString(), "--blocks", "10");
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(run.out()).containsPattern("MVCC_READ_CONFLICT \\d+").containsPattern("(?m)^\\s+height\\s+11$");
@@ -44,11 +44,30 @@ class DemoCommandTest {
     void temporaryDataDirectoryIsDeleted() throws Exception {
         long before = countDemoDirectories();
 
-        CliRun run = CliRun.of("demo", "--blocks", "1");
+        CliRun run = CliRun.of("demo", "--ledger", "--blocks", "1");
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(run.out()).contains("(temporary, deleted at exit").containsPattern("(?m)^\\s+height\\s+2$");
         assertThat(countDemoDirectories()).isEqualTo(before);
+    }
+
+    @Test
+    void theNetworkDemoKillsAPeerThatCatchesUpAndEveryLedgerAgrees(@TempDir Path directory) {
+        Path dataDirectory = directory.resolve("network");
+
+        CliRun run = CliRun.of("demo", "--data-dir", dataDirectory.toString(), "--phase-seconds", "2", "--workers", "4");
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.out())
+                .containsPattern("killed peer1\\.org2\\.example\\.com at height \\d+")
+                .containsPattern("caught up to height \\d+")
+                .containsPattern("transfers\\s+[1-9]\\d* valid")
+                .contains("VALID txs on every ledger    yes")
+                .contains("[20000, 20000, 20000, 20000] on every peer (expected 20000)")
+                .contains("CONSISTENT: 4 peers agree")
+                .contains("verdict: CONSISTENT");
+        assertThat(dataDirectory.resolve("catch-up.svg")).isRegularFile();
+        assertThat(dataDirectory.resolve("connection.json")).isRegularFile();
     }
 
     private static long countDemoDirectories() throws Exception {

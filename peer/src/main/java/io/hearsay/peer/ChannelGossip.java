@@ -3,6 +3,8 @@ package io.hearsay.peer;
 import io.hearsay.discovery.auth.AuthenticatedChannel;
 import io.hearsay.discovery.auth.EcdsaAuthenticator;
 import io.hearsay.discovery.auth.SignedMessage;
+import io.hearsay.discovery.election.ElectionListener;
+import io.hearsay.discovery.election.ElectionMessage;
 import io.hearsay.discovery.runtime.PeerRuntime;
 import io.hearsay.discovery.runtime.Transport;
 import io.hearsay.gossip.auth.Codecs;
@@ -13,6 +15,7 @@ import io.hearsay.gossip.block.BlockMessage;
 import io.hearsay.gossip.block.GossipCounters;
 import io.hearsay.identity.PkiId;
 import io.hearsay.identity.SigningIdentity;
+import io.hearsay.peer.election.ChannelElection;
 import io.hearsay.peer.runtime.NodeResources;
 import io.hearsay.peer.runtime.NodeRuntime;
 import io.hearsay.peer.runtime.SerialExecutor;
@@ -21,6 +24,7 @@ import io.hearsay.peer.wire.BlockWire;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +38,8 @@ import org.slf4j.LoggerFactory;
  * One channel's block gossip on a node: the simulator's {@link BlockGossip} core behind an {@link
  * AuthenticatedChannel} whose signatures are bound to the channel id, over the node's shared {@link GossipNetwork},
  * with its own {@link SerialExecutor} so each channel's protocol runs single-threaded and channels run in parallel.
+ * When the node elects its leaders, the channel's {@link ChannelElection} runs on the same executor and learns its
+ * organisation's heights from the heartbeats gossip receives.
  */
 public final class ChannelGossip {
     private static final Logger LOG = LoggerFactory.getLogger(ChannelGossip.class);
@@ -44,6 +50,13 @@ public final class ChannelGossip {
     private final NeighbourMembership membership;
     private final AuthenticatedChannel<BlockMessage> channel;
     private final BlockGossip gossip;
+    private final SigningIdentity identity;
+    private final GossipNetwork network;
+    private final PeerRuntime runtime;
+    private final GossipPeer.Settings settings;
+    private final DropLog dropLog;
+    /** Set once by {@link #elect}; then read and used only on the serial executor. */
+    private volatile ChannelElection election;
 
     ChannelGossip(GossipPeer.Settings settings, SigningIdentity identity, GossipNetwork network, String channelId,
             BlockLedger ledger, NodeResources resources, BlockGossipListener listener, DropLog dropLog) {
@@ -52,6 +65,11 @@ public final class ChannelGossip {
         this.serial = resources.serialExecutor(name);
         PkiId self = identity.pkiId();
         PeerRuntime runtime = NodeRuntime.of(serial, resources.timers(), NodeRuntime.newSeed());
+        this.runtime = runtime;
+        this.identity = identity;
+        this.network = network;
+        this.settings = settings;
+        this.dropLog = dropLog;
         this.membership = new NeighbourMembership(self, network::identity);
         Transport<SignedMessage<BlockMessage>> wire = (to, signed) ->
                 network.send(to, BlockWire.encode(channelId, signed), BlockWire.isBulk(signed.message()));
@@ -80,8 +98,56 @@ public final class ChannelGossip {
         serial.execute(gossip::start);
     }
 
+    /**
+     * Elects this channel's leader among the peers of this peer's organisation; {@code listener} hears, on this
+     * channel's serial executor, when this peer starts and stops leading. At most once per channel.
+     */
+    public synchronized ChannelElection elect(ChannelElection.Settings electionSettings, ElectionListener listener) {
+        if (election != null) {
+            throw new IllegalStateException(name + " already runs an election");
+        }
+        ChannelElection started = new ChannelElection(electionSettings, channelId, identity, network, runtime.fork(),
+                gossip::height, settings.integrity(), listener, dropLog::dropped);
+        election = started;
+        serial.execute(started::start);
+        return started;
+    }
+
+    /** The channel's election, if {@link #elect} started one. */
+    public Optional<ChannelElection> election() {
+        return Optional.ofNullable(election);
+    }
+
+    /** What this channel's election believes now, if it runs one; asked on the serial executor. */
+    public Optional<ChannelElection.State> electionState() {
+        ChannelElection running = election;
+        return running == null ? Optional.empty() : Optional.of(onSerial(running::state));
+    }
+
     private void toGossip(PkiId from, BlockMessage message) {
+        ChannelElection running = election;
+        if (running != null && message instanceof BlockMessage.Heartbeat heartbeat) {
+            // Authenticated by now: the sender's height ranks it in the election without a message of its own.
+            running.onHeightObserved(from, heartbeat.height());
+        }
         gossip.onMessage(from, message);
+    }
+
+    /** Authenticates and handles a decoded election message on this channel's serial executor; {@code done} runs after. */
+    void onElectionMessage(PkiId from, SignedMessage<ElectionMessage> signed, Runnable done) {
+        serial.execute(() -> {
+            try {
+                ChannelElection running = election;
+                if (running == null) {
+                    dropLog.dropped(from, "an election message for channel '" + channelId + "', where this peer does "
+                            + "not elect its leader");
+                } else {
+                    running.onMessage(from, signed);
+                }
+            } finally {
+                done.run();
+            }
+        });
     }
 
     /** Authenticates and handles a decoded message on this channel's serial executor; {@code done} runs after. */
@@ -138,6 +204,10 @@ public final class ChannelGossip {
     void close() {
         CompletableFuture<Void> stopped = new CompletableFuture<>();
         serial.execute(() -> {
+            ChannelElection running = election;
+            if (running != null) {
+                running.stop();
+            }
             gossip.stop();
             stopped.complete(null);
         });

@@ -18,7 +18,7 @@ import io.hearsay.peer.transport.GossipNetwork;
 import io.hearsay.peer.transport.GossipTransportConfig;
 import io.hearsay.peer.transport.TlsCredentials;
 import io.hearsay.peer.transport.TransportCounters;
-import io.hearsay.peer.wire.BlockWire;
+import io.hearsay.peer.wire.EnvelopeWire;
 import io.hearsay.peer.wire.MalformedMessageException;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * that runs its protocol events one at a time. Only adapters live here: the protocol code is unchanged.
  *
  * <pre>
- *   gRPC thread: frame ─▶ GossipConnection ─▶ BlockWire.decode ─▶ channel's serial: AuthenticatedChannel ─▶ BlockGossip
+ *   gRPC thread: frame ─▶ GossipConnection ─▶ EnvelopeWire.decode ─▶ channel's serial: AuthenticatedChannel ─▶ BlockGossip
+ *                                                                                    (election messages ─▶ ChannelElection)
  *   serial: BlockGossip ─▶ AuthenticatedChannel (sign) ─▶ BlockWire.encode ─▶ GossipNetwork.send ─▶ lanes ─▶ gRPC
  * </pre>
  *
@@ -132,14 +133,18 @@ public final class GossipPeer implements AutoCloseable {
 
     /** Decodes on the gRPC thread (parallel to the protocol), then authenticates and handles on the channel's executor. */
     private void onEnvelope(PkiId from, com.google.protobuf.ByteString bytes, Runnable done) throws MalformedMessageException {
-        BlockWire.Routed routed = BlockWire.decode(bytes);
-        ChannelGossip channel = channels.get(routed.channel());
+        EnvelopeWire.Decoded decoded = EnvelopeWire.decode(bytes);
+        ChannelGossip channel = channels.get(decoded.channel());
         if (channel == null) {
             done.run();
-            dropLog.dropped(from, "a message for channel '" + routed.channel() + "', which this peer does not serve");
+            dropLog.dropped(from, "a message for channel '" + decoded.channel() + "', which this peer does not serve");
             return;
         }
-        channel.onMessage(from, routed.signed(), done);
+        if (decoded instanceof EnvelopeWire.Election election) {
+            channel.onElectionMessage(from, election.routed().signed(), done);
+        } else {
+            channel.onMessage(from, ((EnvelopeWire.Blocks) decoded).routed().signed(), done);
+        }
     }
 
     /** Makes {@code peer} at {@code host:port} a neighbour: keeps a connection to it and gossips every channel with it. */

@@ -8,6 +8,7 @@ import io.hearsay.peer.config.ConfigTree.HostPort;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -27,8 +28,10 @@ import java.util.Optional;
  * @param dataDirectory where the ledgers live, one RocksDB per channel (default ./data)
  * @param channels the channels this peer serves, each from its genesis block file
  * @param orderer the orderer's Broadcast/Deliver endpoint; required to submit transactions and to lead
- * @param leader whether this peer takes blocks from the orderer for its organisation (Fabric's static
- *     {@code orgLeader}; default true — every peer pulling is the safe choice for small networks)
+ * @param leader how this peer decides whether it takes blocks from the orderer for its organisation: {@code elected}
+ *     (default; the organisation's peers elect one leader per channel with {@code ElectionConfig.lan()}, and another
+ *     takes over when it fails), {@code static} (always lead, Fabric's {@code orgLeader=true}; {@code true} is an
+ *     alias) or {@code none} (never lead, get blocks by gossip only; {@code false} is an alias)
  * @param gossipPreset the gossip protocol preset: lan (default), wan or fabric
  * @param neighbours peers to keep gossip connections with (and to ask for endorsements)
  * @param requestBytesMax the largest client request accepted (default 100 MiB, Fabric's {@code maxRecvMsgSize})
@@ -36,7 +39,7 @@ import java.util.Optional;
  * @param endorsementTimeout how long to wait for another organisation's endorsement (default 10 s, Fabric's)
  */
 public record PeerConfig(String name, String mspId, Path msp, Path tlsCertificate, Path tlsKey, HostPort listen,
-        HostPort operations, Path dataDirectory, List<ChannelEntry> channels, Optional<HostPort> orderer, boolean leader,
+        HostPort operations, Path dataDirectory, List<ChannelEntry> channels, Optional<HostPort> orderer, LeaderMode leader,
         GossipPreset gossipPreset, List<Neighbour> neighbours, int requestBytesMax, Duration timeWindow,
         Duration endorsementTimeout) {
 
@@ -54,6 +57,37 @@ public record PeerConfig(String name, String mspId, Path msp, Path tlsCertificat
      */
     public record Neighbour(HostPort endpoint, String mspId, Path certificate, String serverName) {}
 
+    /**
+     * How a peer comes to take its organisation's blocks from the orderer. All peers of an organisation should use
+     * the same mode: a static leader never declares itself, so elected peers beside it elect a second leader, and a
+     * {@code none} peer ranked first is waited for one leader timeout before the others pass it over.
+     */
+    public enum LeaderMode {
+        /** The organisation's peers elect a leader per channel; it fails over. */
+        ELECTED,
+        /** This peer always leads (Fabric's {@code orgLeader=true}). */
+        STATIC,
+        /** This peer never leads; it gets blocks by gossip only. */
+        NONE;
+
+        /** From the option's text: a mode's name, or the old boolean ({@code true} = static, {@code false} = none). */
+        static LeaderMode parse(Object value) {
+            String text = String.valueOf(value).trim().toLowerCase(Locale.ROOT);
+            return switch (text) {
+                case "elected" -> ELECTED;
+                case "static", "true" -> STATIC;
+                case "none", "false" -> NONE;
+                default -> throw new ConfigException("leader: must be one of [elected, static, none] (true means static, "
+                        + "false none), got '" + value + "'");
+            };
+        }
+
+        /** Whether this peer may ever take blocks from the orderer. */
+        public boolean mayLead() {
+            return this != NONE;
+        }
+    }
+
     public enum GossipPreset {
         LAN, WAN, FABRIC;
 
@@ -66,8 +100,19 @@ public record PeerConfig(String name, String mspId, Path msp, Path tlsCertificat
         }
     }
 
+    /** The boolean form the first nodes were configured with: {@code true} is {@link LeaderMode#STATIC}, {@code false} {@link LeaderMode#NONE}. */
+    public PeerConfig(String name, String mspId, Path msp, Path tlsCertificate, Path tlsKey, HostPort listen,
+            HostPort operations, Path dataDirectory, List<ChannelEntry> channels, Optional<HostPort> orderer, boolean leader,
+            GossipPreset gossipPreset, List<Neighbour> neighbours, int requestBytesMax, Duration timeWindow,
+            Duration endorsementTimeout) {
+        this(name, mspId, msp, tlsCertificate, tlsKey, listen, operations, dataDirectory, channels, orderer,
+                leader ? LeaderMode.STATIC : LeaderMode.NONE, gossipPreset, neighbours, requestBytesMax, timeWindow,
+                endorsementTimeout);
+    }
+
     public PeerConfig {
         Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(leader, "leader");
         channels = List.copyOf(channels);
         neighbours = List.copyOf(neighbours);
         if (channels.isEmpty()) {
@@ -96,7 +141,7 @@ public record PeerConfig(String name, String mspId, Path msp, Path tlsCertificat
                     return entry;
                 }).toList();
         Optional<HostPort> orderer = Optional.ofNullable(tree.hostPort("orderer", null));
-        boolean leader = tree.bool("leader", true);
+        LeaderMode leader = LeaderMode.parse(tree.string("leader", "elected"));
         GossipPreset preset = tree.enumValue("gossip.preset", GossipPreset.class, GossipPreset.LAN);
         List<Neighbour> neighbours = tree.list("neighbours").stream()
                 .map(n -> {
@@ -114,8 +159,9 @@ public record PeerConfig(String name, String mspId, Path msp, Path tlsCertificat
         Duration timeWindow = tree.duration("timeWindow", TimeWindow.DEFAULT_WINDOW, Duration.ofSeconds(1), Duration.ofDays(1));
         Duration endorsementTimeout = tree.duration("endorsementTimeout", DEFAULT_ENDORSEMENT_TIMEOUT,
                 Duration.ofMillis(100), Duration.ofMinutes(10));
-        if (leader && orderer.isEmpty()) {
-            throw new ConfigException("leader: a leader peer pulls blocks from the orderer; set orderer: host:port or leader: false");
+        if (leader.mayLead() && orderer.isEmpty()) {
+            throw new ConfigException("leader: a leader peer pulls blocks from the orderer; set orderer: host:port or "
+                    + "leader: none");
         }
         tree.requireAllRead();
         return new PeerConfig(name, mspId, msp, tlsCertificate, tlsKey, listen, operations, data, channels, orderer, leader,

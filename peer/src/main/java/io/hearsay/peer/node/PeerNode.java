@@ -27,6 +27,8 @@ import io.hearsay.peer.channel.LedgerCommitFeed;
 import io.hearsay.peer.contract.Contracts;
 import io.hearsay.peer.deliver.DeliverConfig;
 import io.hearsay.peer.deliver.DeliverService;
+import io.hearsay.peer.election.ChannelElection;
+import io.hearsay.peer.election.LeaderDuty;
 import io.hearsay.peer.endorse.EndorsementCollector;
 import io.hearsay.peer.endorse.EndorsementConfig;
 import io.hearsay.peer.endorse.EndorserDirectory;
@@ -56,6 +58,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -71,10 +74,13 @@ import org.slf4j.LoggerFactory;
  * A running peer: for each channel a RocksDB ledger, its gossip and its commit feed; one gRPC server (mutual TLS)
  * serving Gossip, Fabric's Gateway and Deliver, and the Endorser other organisations' peers call; the orderer
  * client for Submit; when it leads, the intake of the orderer's blocks; and the HTTP operations endpoint.
+ * Whether it leads is per channel: elected among its organisation's peers ({@link PeerConfig.LeaderMode#ELECTED}, the
+ * default: a {@link LeaderDuty} opens the intake when this peer wins and closes it when it loses), always, or never.
  *
  * <pre>
  *   client ─Gateway.Endorse─▶ ProposalGateway ─▶ contracts on the committed state, other orgs' Endorser
  *   client ─Gateway.Submit──▶ ProposalGateway ─▶ OrdererClient (Broadcast)
+ *   ChannelElection ─▶ LeaderDuty ─(leader only)─▶ OrdererBlockIntake
  *   orderer ─Deliver─▶ OrdererBlockIntake (leader) ─▶ ChannelGossip ─▶ ledger.commit ─▶ gossip to neighbours
  *   ledger.commit ─▶ LedgerCommitFeed ─▶ CommitStatus, ChaincodeEvents, Deliver streams
  * </pre>
@@ -91,11 +97,13 @@ public final class PeerNode implements AutoCloseable {
     private final Map<String, Ledger> ledgers = new TreeMap<>();
     private final Map<String, LedgerCommitFeed> feeds = new TreeMap<>();
     private final Map<String, ChannelGossip> channels = new TreeMap<>();
-    private final List<OrdererBlockIntake> intakes = new ArrayList<>();
+    /** Per channel, whether and how this peer takes the orderer's blocks; filled before anything can lead. */
+    private final Map<String, LeaderDuty> duties = new TreeMap<>();
     private final List<ManagedChannel> ordererChannels = new ArrayList<>();
     private final Map<PkiId, String> neighbourNames = new ConcurrentHashMap<>();
     private final Map<String, List<EndorserDirectory.Endpoint>> endorsers = new ConcurrentHashMap<>();
     private OrdererClient orderer;
+    private ManagedChannel ordererChannel;
     private EndorsementCollector collector;
     private GossipPeer gossip;
     private OperationsServer operations;
@@ -191,13 +199,13 @@ public final class PeerNode implements AutoCloseable {
                         }
                     });
             channels.put(channelId, channel);
-            metrics.channel(channelId, ledger::height, channel, config::leader);
+            LeaderDuty duty = leaderDuty(channelId, channel, tls);
+            duties.put(channelId, duty);
+            metrics.channel(channelId, ledger::height, channel, duty::leading);
         }
         metrics.transport(gossip.transportCounters(), () -> gossip.network().connectedPeers().size());
         config.neighbours().forEach(this::connect);
-        if (config.leader()) {
-            startIntakes(tls);
-        }
+        startLeading();
         operations = new OperationsServer(new InetSocketAddress(config.operations().host(), config.operations().port()),
                 metrics.registry(), this::healthFailures, this::status);
         LOG.info("{} ({}) serving {} on port {}, operations on port {}", config.name(), config.mspId(), ledgers.keySet(),
@@ -240,21 +248,51 @@ public final class PeerNode implements AutoCloseable {
         gossip.connect(id, neighbour.endpoint().host(), neighbour.endpoint().port());
     }
 
-    private void startIntakes(TlsCredentials tls) {
-        var address = config.orderer().orElseThrow();
-        ManagedChannel channel = OrdererBlockIntake.dial(address.host(), address.port(), tls, config.requestBytesMax());
-        ordererChannels.add(channel);
-        for (Map.Entry<String, ChannelGossip> entry : channels.entrySet()) {
-            Ledger ledger = ledgers.get(entry.getKey());
-            OrdererBlockIntake intake = new OrdererBlockIntake(OrdererBlockIntake.Settings.of(entry.getKey()), identity,
-                    ByteString.copyFrom(tls.certificateHash()), OrdererBlockIntake.grpc(channel), ledger::height,
-                    entry.getValue()::onOrdererBlock,
-                    NodeRuntime.scheduler(resources.serialExecutor(config.name() + "/intake/" + entry.getKey()),
-                            resources.timers()),
-                    RandomSource.seeded(NodeRuntime.newSeed()), InstantSource.system());
-            intakes.add(intake);
-            intake.start();
+    /** The duty of leading {@code channelId}: a fresh intake of the orderer's blocks for each term as leader. */
+    private LeaderDuty leaderDuty(String channelId, ChannelGossip channel, TlsCredentials tls) {
+        if (!config.leader().mayLead()) {
+            return new LeaderDuty(() -> {
+                throw new IllegalStateException(config.name() + " is configured never to lead (leader: none)");
+            });
         }
+        if (ordererChannel == null) {
+            // One channel to the orderer for every channel's intake; gRPC connects it lazily, at the first stream.
+            var address = config.orderer().orElseThrow();
+            ordererChannel = OrdererBlockIntake.dial(address.host(), address.port(), tls, config.requestBytesMax());
+            ordererChannels.add(ordererChannel);
+        }
+        ManagedChannel toOrderer = ordererChannel;
+        Ledger ledger = ledgers.get(channelId);
+        return new LeaderDuty(() -> new OrdererBlockIntake(OrdererBlockIntake.Settings.of(channelId), identity,
+                ByteString.copyFrom(tls.certificateHash()), OrdererBlockIntake.grpc(toOrderer), ledger::height,
+                channel::onOrdererBlock,
+                NodeRuntime.scheduler(resources.serialExecutor(config.name() + "/intake/" + channelId), resources.timers()),
+                RandomSource.seeded(NodeRuntime.newSeed()), InstantSource.system()));
+    }
+
+    /** A static leader leads every channel from now on; an elected one starts its elections, once it has neighbours. */
+    private void startLeading() {
+        switch (config.leader()) {
+            case STATIC -> duties.values().forEach(LeaderDuty::onBecameLeader);
+            case ELECTED -> channels.forEach((channelId, channel) ->
+                    channel.elect(ChannelElection.Settings.lan(), duties.get(channelId)));
+            case NONE -> { }
+        }
+    }
+
+    /** Whether this peer takes {@code channelId}'s blocks from the orderer now. */
+    public boolean leads(String channelId) {
+        LeaderDuty duty = duties.get(channelId);
+        if (duty == null) {
+            throw new IllegalArgumentException(config.name() + " does not serve channel " + channelId);
+        }
+        return duty.leading();
+    }
+
+    /** Whether a Deliver stream to the orderer is open for {@code channelId} now (only while leading). */
+    public boolean streamsFromOrderer(String channelId) {
+        LeaderDuty duty = duties.get(channelId);
+        return duty != null && duty.streaming();
     }
 
     private static byte[] read(Path file, String option) {
@@ -274,7 +312,7 @@ public final class PeerNode implements AutoCloseable {
                 failures.put("ledger/" + channel, e.getMessage());
             }
         });
-        boolean ordererReachable = intakes.stream().anyMatch(OrdererBlockIntake::streaming);
+        boolean ordererReachable = duties.values().stream().anyMatch(LeaderDuty::streaming);
         boolean neighbourReachable = !gossip.network().connectedPeers().isEmpty();
         if (!ordererReachable && !neighbourReachable) {
             failures.put("network", "neither the orderer nor any neighbour is reachable");
@@ -289,7 +327,9 @@ public final class PeerNode implements AutoCloseable {
         status.put("name", config.name());
         status.put("mspId", config.mspId());
         status.put("endpoint", config.listen().host() + ":" + gossip.port());
-        status.put("leader", config.leader());
+        // Live: whether this peer leads any channel now; each channel's entry says which.
+        status.put("leader", duties.values().stream().anyMatch(LeaderDuty::leading));
+        status.put("leaderMode", config.leader().name().toLowerCase(Locale.ROOT));
         List<String> neighbours = gossip.network().connectedPeers().stream()
                 .map(id -> neighbourNames.getOrDefault(id, id.toString())).sorted().toList();
         status.put("neighbours", neighbours);
@@ -297,6 +337,7 @@ public final class PeerNode implements AutoCloseable {
         ledgers.forEach((channel, ledger) -> {
             Map<String, Object> c = new LinkedHashMap<>();
             c.put("height", ledger.height());
+            c.put("leader", duties.get(channel) != null && duties.get(channel).leading());
             c.put("headHash", hex.formatHex(ledger.headHash()));
             c.put("stateHash", hex.formatHex(ledger.stateHash()));
             channelStatus.put(channel, c);
@@ -337,7 +378,7 @@ public final class PeerNode implements AutoCloseable {
     @Override
     public void close() {
         closeQuietly(operations);
-        intakes.forEach(PeerNode::closeQuietly);
+        duties.values().forEach(PeerNode::closeQuietly);
         ordererChannels.forEach(ManagedChannel::shutdownNow);
         closeQuietly(gossip);
         closeQuietly(collector);

@@ -4,7 +4,6 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.hearsay.discovery.auth.SignedMessage;
 import io.hearsay.gossip.block.BlockMessage;
-import io.hearsay.identity.PkiId;
 import io.hearsay.proto.gossip.SignedEnvelope;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,12 +16,10 @@ import org.hyperledger.fabric.protos.common.Block;
  * authenticated or reaches the protocol.
  */
 public final class BlockWire {
-    /** An ECDSA P-256 signature in DER is at most 72 bytes; room for any curve we might add. */
-    static final int SIGNATURE_BYTES_MAX = 144;
+    static final int SIGNATURE_BYTES_MAX = EnvelopeHeader.SIGNATURE_BYTES_MAX;
     /** Header hashes are SHA-256. */
     static final int HASH_BYTES = 32;
-    /** Fabric limits channel names to 249 characters. */
-    static final int CHANNEL_CHARS_MAX = 249;
+    static final int CHANNEL_CHARS_MAX = EnvelopeHeader.CHANNEL_CHARS_MAX;
 
     private BlockWire() {}
 
@@ -45,33 +42,18 @@ public final class BlockWire {
                 .toByteArray();
     }
 
+    /** Decodes a block-gossip envelope; an envelope carrying another protocol's message is refused. */
     public static Routed decode(ByteString bytes) throws MalformedMessageException {
-        SignedEnvelope envelope;
-        try {
-            envelope = SignedEnvelope.parseFrom(bytes);
-        } catch (InvalidProtocolBufferException e) {
-            throw new MalformedMessageException("envelope does not parse: " + e.getMessage());
+        return decode(EnvelopeHeader.parse(bytes));
+    }
+
+    static Routed decode(SignedEnvelope envelope) throws MalformedMessageException {
+        EnvelopeHeader header = EnvelopeHeader.of(envelope);
+        if (envelope.getBodyCase() != SignedEnvelope.BodyCase.MESSAGE) {
+            throw new MalformedMessageException("envelope carries a " + envelope.getBodyCase() + " message, not a block message");
         }
-        if (envelope.getSigner().size() != PkiId.LENGTH_BYTES) {
-            throw new MalformedMessageException("signer is " + envelope.getSigner().size() + " bytes, not a "
-                    + PkiId.LENGTH_BYTES + "-byte PKI-ID");
-        }
-        int signatureBytes = envelope.getSignature().size();
-        if (signatureBytes == 0 || signatureBytes > SIGNATURE_BYTES_MAX) {
-            throw new MalformedMessageException("signature is " + signatureBytes + " bytes");
-        }
-        if (!envelope.hasMessage()) {
-            throw new MalformedMessageException("envelope carries no message");
-        }
-        // The sequence is uint64 on the wire but a signed long in the replay window, whose arithmetic wraps
-        // above 2^63: a neighbour choosing such a sequence made the window index past its array, an exception
-        // on the protocol thread that was logged as a task failure but neither counted nor closed the link.
-        long sequence = number("sequence", envelope.getSequence());
-        if (envelope.getChannel().isEmpty() || envelope.getChannel().length() > CHANNEL_CHARS_MAX) {
-            throw new MalformedMessageException("channel id is empty or longer than " + CHANNEL_CHARS_MAX + " characters");
-        }
-        return new Routed(envelope.getChannel(), new SignedMessage<>(PkiId.fromBytes(envelope.getSigner()), sequence,
-                fromProto(envelope.getMessage()), envelope.getSignature().toByteArray()));
+        return new Routed(header.channel(), new SignedMessage<>(header.signer(), header.sequence(),
+                fromProto(envelope.getMessage()), header.signature()));
     }
 
     static io.hearsay.proto.gossip.BlockMessage toProto(BlockMessage message) {
@@ -170,12 +152,8 @@ public final class BlockWire {
         return block;
     }
 
-    /** Block numbers and heights are unsigned on the wire; above 2^63 they are not numbers we can hold. */
     private static long number(String field, long value) throws MalformedMessageException {
-        if (value < 0) {
-            throw new MalformedMessageException(field + " " + Long.toUnsignedString(value) + " is out of range");
-        }
-        return value;
+        return EnvelopeHeader.number(field, value);
     }
 
     private static ByteString hash(String field, ByteString value) throws MalformedMessageException {

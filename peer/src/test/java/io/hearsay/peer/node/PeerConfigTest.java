@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.hearsay.peer.config.ConfigException;
 import io.hearsay.peer.config.ConfigTree;
 import io.hearsay.peer.node.PeerConfig.GossipPreset;
+import io.hearsay.peer.node.PeerConfig.LeaderMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,7 +51,7 @@ class PeerConfigTest {
         assertThat(config.channels()).singleElement().extracting(PeerConfig.ChannelEntry::name).isEqualTo("testchannel");
         assertThat(config.neighbours()).singleElement().satisfies(n -> assertThat(n.endpoint().port()).isEqualTo(7061));
         assertThat(config.gossipPreset()).isEqualTo(GossipPreset.LAN);
-        assertThat(config.leader()).isTrue();
+        assertThat(config.leader()).isEqualTo(LeaderMode.ELECTED);
         assertThat(config.timeWindow()).isEqualTo(Duration.ofMinutes(15));
         assertThat(config.requestBytesMax()).isEqualTo(PeerConfig.DEFAULT_REQUEST_BYTES_MAX);
     }
@@ -75,7 +76,19 @@ class PeerConfigTest {
         assertThatThrownBy(() -> load(VALID, Map.of(), Map.of("gossip.preset", "fast")))
                 .hasMessageContaining("gossip.preset: must be one of [lan, wan, fabric], got 'fast'");
         assertThatThrownBy(() -> load(VALID, Map.of(), Map.of("leader", "yes")))
-                .hasMessageContaining("leader: must be true or false, got 'yes'");
+                .hasMessageContaining("leader: must be one of [elected, static, none]").hasMessageContaining("got 'yes'");
+    }
+
+    @Test
+    void theLeaderModeIsElectedStaticOrNoneWithTheOldBooleansAsAliases() throws Exception {
+        assertThat(load(VALID + "leader: static\n", Map.of(), Map.of()).leader()).isEqualTo(LeaderMode.STATIC);
+        assertThat(load(VALID + "leader: true\n", Map.of(), Map.of()).leader()).isEqualTo(LeaderMode.STATIC);
+        assertThat(load(VALID + "leader: false\n", Map.of(), Map.of()).leader()).isEqualTo(LeaderMode.NONE);
+        assertThat(load(VALID, Map.of("HEARSAY_PEER_LEADER", "none"), Map.of()).leader()).isEqualTo(LeaderMode.NONE);
+        assertThat(load(VALID, Map.of(), Map.of("leader", "Elected")).leader()).isEqualTo(LeaderMode.ELECTED);
+        // A peer that never leads needs no orderer.
+        assertThat(load(VALID.replace("orderer: 127.0.0.1:7050\n", "") + "leader: none\n", Map.of(), Map.of()).orderer())
+                .isEmpty();
     }
 
     @Test
@@ -83,6 +96,8 @@ class PeerConfigTest {
         assertThatThrownBy(() -> load(VALID.replace("mspId: Org1MSP\n", ""), Map.of(), Map.of()))
                 .hasMessageContaining("mspId: missing; the peer's organisation");
         assertThatThrownBy(() -> load(VALID.replace("orderer: 127.0.0.1:7050\n", ""), Map.of(), Map.of()))
+                .hasMessageContaining("leader: a leader peer pulls blocks from the orderer").hasMessageContaining("leader: none");
+        assertThatThrownBy(() -> load(VALID.replace("orderer: 127.0.0.1:7050\n", "") + "leader: static\n", Map.of(), Map.of()))
                 .hasMessageContaining("leader: a leader peer pulls blocks from the orderer");
     }
 

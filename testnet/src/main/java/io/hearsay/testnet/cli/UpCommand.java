@@ -96,10 +96,10 @@ final class UpCommand implements Callable<Integer> {
 
     private int printOnceAgreed(LaunchedNetwork network, PrintWriter out) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
-        boolean agreed = network.linked() && network.sameHeight();
+        boolean agreed = network.linked() && network.sameHeight() && network.led();
         while (!agreed && network.problems().isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(ONCE_POLL_MILLIS); // a foreground command waiting for a condition, not a node thread
-            agreed = network.linked() && network.sameHeight();
+            agreed = network.linked() && network.sameHeight() && network.led();
         }
         out.print(StatusTable.render(network.status()));
         out.flush();

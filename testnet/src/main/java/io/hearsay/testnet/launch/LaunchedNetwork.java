@@ -48,6 +48,13 @@ public interface LaunchedNetwork extends AutoCloseable {
         return heightsPerChannel.values().stream().allMatch(distinct -> distinct == 1);
     }
 
+    /** Whether every organisation has exactly one leader on each channel (the election has settled). */
+    default boolean led() {
+        Map<String, Long> leadersPerOrganizationAndChannel = status().stream().collect(Collectors.groupingBy(
+                r -> r.mspId() + "/" + r.channel(), Collectors.filtering(PeerRow::leader, Collectors.counting())));
+        return leadersPerOrganizationAndChannel.values().stream().allMatch(leaders -> leaders == 1);
+    }
+
     @Override
     void close();
 }

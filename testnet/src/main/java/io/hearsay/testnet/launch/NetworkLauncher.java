@@ -123,7 +123,7 @@ public final class NetworkLauncher {
                 new HostPort(host, port), new HostPort(host, operationsPort), layout.peer(plan.name()),
                 material.genesisFiles().entrySet().stream().map(e -> new PeerConfig.ChannelEntry(e.getKey(), e.getValue()))
                         .toList(),
-                Optional.of(orderer), plan.leader(), PeerConfig.GossipPreset.valueOf(spec.protocol().preset().name()),
+                Optional.of(orderer), PeerConfig.LeaderMode.ELECTED, PeerConfig.GossipPreset.valueOf(spec.protocol().preset().name()),
                 neighbours, PeerConfig.DEFAULT_REQUEST_BYTES_MAX, TimeWindow.DEFAULT_WINDOW,
                 PeerConfig.DEFAULT_ENDORSEMENT_TIMEOUT);
     }

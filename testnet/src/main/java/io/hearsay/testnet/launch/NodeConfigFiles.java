@@ -32,7 +32,7 @@ public final class NodeConfigFiles {
         root.put("channels", config.channels().stream()
                 .map(c -> ordered("name", c.name(), "genesis", path(c.genesis()))).toList());
         config.orderer().ifPresent(orderer -> root.put("orderer", orderer.toString()));
-        root.put("leader", config.leader());
+        root.put("leader", config.leader().name().toLowerCase(Locale.ROOT));
         root.put("gossip", Map.of("preset", config.gossipPreset().name().toLowerCase(Locale.ROOT)));
         root.put("neighbours", config.neighbours().stream()
                 .map(n -> ordered("endpoint", n.endpoint().toString(), "mspId", n.mspId(), "cert", path(n.certificate()),

@@ -14,11 +14,6 @@ import java.util.List;
  */
 public record PeerPlan(String name, String mspId, int networkIndex, int organizationIndex, boolean visible) {
 
-    /** Peer 0 of each organisation takes blocks from the orderer (Fabric's static org leader); the rest gossip. */
-    public boolean leader() {
-        return organizationIndex == 0;
-    }
-
     /** Every peer of {@code spec}, organisations in order. */
     public static List<PeerPlan> of(NetworkSpec spec) {
         List<PeerPlan> plans = new ArrayList<>();

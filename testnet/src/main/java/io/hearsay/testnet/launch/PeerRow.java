@@ -18,7 +18,7 @@ public record PeerRow(String name, String mspId, String channel, long height, St
 
     /** The row of a peer whose status could not be read (still starting, or stopped). */
     static PeerRow unreachable(PeerPlan plan, String channel, int neighboursExpected) {
-        return new PeerRow(plan.name(), plan.mspId(), channel, UNREACHABLE, "", plan.leader(), 0, neighboursExpected);
+        return new PeerRow(plan.name(), plan.mspId(), channel, UNREACHABLE, "", false, 0, neighboursExpected);
     }
 
     /** Reads the rows out of {@code PeerNode.status()}: one per channel. */
@@ -30,7 +30,8 @@ public record PeerRow(String name, String mspId, String channel, long height, St
         channels.forEach((channel, value) -> {
             Map<String, Object> c = (Map<String, Object>) value;
             rows.add(new PeerRow((String) status.get("name"), (String) status.get("mspId"), channel,
-                    ((Number) c.get("height")).longValue(), (String) c.get("headHash"), (Boolean) status.get("leader"),
+                    ((Number) c.get("height")).longValue(), (String) c.get("headHash"),
+                    (Boolean) c.getOrDefault("leader", status.get("leader")),
                     connected, neighboursExpected));
         });
         return rows;

@@ -139,8 +139,10 @@ public final class RunningNetwork implements LaunchedNetwork {
         return rows;
     }
 
-    public boolean leader(String name) {
-        return plans.get(name).leader();
+    /** Whether peer {@code name} leads its organisation on {@code channel} now (it is elected; false when stopped). */
+    public synchronized boolean leads(String name, String channel) {
+        PeerNode node = peers.get(name);
+        return node != null && node.leads(channel);
     }
 
     @Override

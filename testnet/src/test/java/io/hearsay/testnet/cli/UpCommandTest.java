@@ -26,10 +26,11 @@ class UpCommandTest {
         assertThat(first.out()).contains("network hearsay created in " + data.toAbsolutePath())
                 .contains("connection profile: " + data.resolve("connection.json").toAbsolutePath())
                 .containsPattern("(?m)^PEER\\s+ORG\\s+CHANNEL\\s+HEIGHT\\s+HEAD\\s+LEADER\\s+NEIGHBOURS$")
-                .containsPattern("(?m)^peer0\\.org1\\.example\\.com\\s+Org1MSP\\s+testchannel\\s+1\\s+[0-9a-f]{12}\\s+yes\\s+3/3$")
-                .containsPattern("(?m)^peer1\\.org1\\.example\\.com\\s+Org1MSP\\s+testchannel\\s+1\\s+[0-9a-f]{12}\\s+no\\s+2/2$")
-                .containsPattern("(?m)^peer0\\.org2\\.example\\.com\\s+Org2MSP\\s+testchannel\\s+1\\s+[0-9a-f]{12}\\s+yes\\s+3/3$")
-                .containsPattern("(?m)^peer1\\.org2\\.example\\.com\\s+Org2MSP\\s+testchannel\\s+1\\s+[0-9a-f]{12}\\s+no\\s+2/2$");
+                .containsPattern("(?m)^peer0\\.org1\\.example\\.com\\s+Org1MSP\\s+testchannel\\s+1\\s+[0-9a-f]{12}\\s+(yes|no)\\s+3/3$")
+                .containsPattern("(?m)^peer1\\.org1\\.example\\.com\\s+Org1MSP\\s+testchannel\\s+1\\s+[0-9a-f]{12}\\s+(yes|no)\\s+2/2$")
+                .containsPattern("(?m)^peer0\\.org2\\.example\\.com\\s+Org2MSP\\s+testchannel\\s+1\\s+[0-9a-f]{12}\\s+(yes|no)\\s+3/3$")
+                .containsPattern("(?m)^peer1\\.org2\\.example\\.com\\s+Org2MSP\\s+testchannel\\s+1\\s+[0-9a-f]{12}\\s+(yes|no)\\s+2/2$");
+        assertOneLeaderPerOrganization(first.out());
         assertThat(ConnectionProfile.read(data.resolve("connection.json")).peers()).hasSize(4);
         assertThat(data.resolve("peer1.org2.example.com").resolve("peer.yaml")).isRegularFile();
         assertThat(data.resolve("orderer").resolve("orderer.yaml")).isRegularFile();
@@ -49,8 +50,9 @@ class UpCommandTest {
                 data.toString(), "--timeout", "30");
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
-        assertThat(run.out()).containsPattern("(?m)^peer0\\.org2\\.example\\.com\\s+Org2MSP\\s+testchannel\\s+1\\s+[0-9a-f]{12}\\s+yes\\s+3/3$")
-                .containsPattern("(?m)^peer1\\.org1\\.example\\.com\\s+Org1MSP\\s+testchannel\\s+1\\s+[0-9a-f]{12}\\s+no\\s+2/2$");
+        assertThat(run.out()).containsPattern("(?m)^peer0\\.org2\\.example\\.com\\s+Org2MSP\\s+testchannel\\s+1\\s+[0-9a-f]{12}\\s+(yes|no)\\s+3/3$")
+                .containsPattern("(?m)^peer1\\.org1\\.example\\.com\\s+Org1MSP\\s+testchannel\\s+1\\s+[0-9a-f]{12}\\s+(yes|no)\\s+2/2$");
+        assertOneLeaderPerOrganization(run.out());
         assertThat(data.resolve("peer0.org1.example.com").resolve("node.log")).content().contains("listening on");
     }
 
@@ -83,5 +85,14 @@ class UpCommandTest {
     private static Set<String> headHashes(String out) {
         return out.lines().filter(l -> l.startsWith("peer")).map(l -> l.split("\\s+")[4])
                 .collect(Collectors.toSet());
+    }
+
+    /** The elected leaders in a status table: exactly one "yes" per organisation. */
+    private static void assertOneLeaderPerOrganization(String table) {
+        for (String organization : java.util.List.of("Org1MSP", "Org2MSP")) {
+            long leaders = table.lines().filter(line -> line.contains(" " + organization + " "))
+                    .filter(line -> line.matches(".*\\s+yes\\s+\\d+/\\d+$")).count();
+            assertThat(leaders).as("leaders of %s in%n%s", organization, table).isEqualTo(1);
+        }
     }
 }

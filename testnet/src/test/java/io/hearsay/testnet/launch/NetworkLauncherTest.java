@@ -86,7 +86,7 @@ class NetworkLauncherTest {
             assertThat(config.name()).isEqualTo(peer.name());
             assertThat(config.listen().port()).isEqualTo(peer.port());
             assertThat(config.operations().port()).isEqualTo(peer.operationsPort());
-            assertThat(config.leader()).isEqualTo(network.leader(peer.name()));
+            assertThat(config.leader()).isEqualTo(PeerConfig.LeaderMode.ELECTED);
             assertThat(config.orderer()).hasValueSatisfying(o -> assertThat(o.port()).isEqualTo(network.orderer().port()));
             assertThat(config.neighbours()).hasSize(network.links().of(peer.name()).size());
             assertThat(config.channels()).singleElement().satisfies(c -> assertThat(c.genesis()).exists());

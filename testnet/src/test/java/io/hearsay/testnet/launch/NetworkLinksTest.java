@@ -1,7 +1,6 @@
 package io.hearsay.testnet.launch;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.tuple;
 
 import io.hearsay.testnet.spec.NetworkSpec;
 import org.junit.jupiter.api.Test;
@@ -29,14 +28,5 @@ class NetworkLinksTest {
         assertThat(links.of("peer2.org2.example.com")).contains("peer2.org3.example.com");
         links.neighbours().forEach((peer, neighbours) -> neighbours
                 .forEach(n -> assertThat(links.of(n)).as("link %s - %s is symmetric", peer, n).contains(peer)));
-    }
-
-    @Test
-    void onlyPeerZeroLeads() {
-        assertThat(PeerPlan.of(NetworkSpec.defaults())).extracting(PeerPlan::name, PeerPlan::leader).containsExactly(
-                tuple("peer0.org1.example.com", true),
-                tuple("peer1.org1.example.com", false),
-                tuple("peer0.org2.example.com", true),
-                tuple("peer1.org2.example.com", false));
     }
 }

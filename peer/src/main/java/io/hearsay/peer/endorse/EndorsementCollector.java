@@ -74,6 +74,35 @@ public final class EndorsementCollector implements AutoCloseable {
      * EndorsementFailedException} when the contract refuses or the policy cannot be met.
      */
     public CompletableFuture<Collected> collect(CheckedProposal proposal) {
+        return collect(proposal, STATE_MISMATCH_RETRIES);
+    }
+
+    /**
+     * An endorser whose ledger is a block behind or ahead of ours simulates on other versions, so its payload differs
+     * from ours; that is routine under load (blocks reach peers a few milliseconds apart), not an error of the client.
+     * Fabric's gateway avoids it by choosing endorsers at the highest ledger height; we retry the whole collection —
+     * both simulations again, on the state both peers have by then — after a gossip hop's time.
+     */
+    static final int STATE_MISMATCH_RETRIES = 2;
+    static final long STATE_MISMATCH_RETRY_MILLIS = 50;
+
+    private CompletableFuture<Collected> collect(CheckedProposal proposal, int retries) {
+        CompletableFuture<Collected> attempt = collectOnce(proposal);
+        if (retries == 0) {
+            return attempt;
+        }
+        return attempt.exceptionallyCompose(failure -> {
+            if (failure instanceof EndorsementFailedException failed && failed.details().stream()
+                    .anyMatch(d -> d.getMessage().equals(STATE_MISMATCH))) {
+                return CompletableFuture.supplyAsync(() -> proposal,
+                                CompletableFuture.delayedExecutor(STATE_MISMATCH_RETRY_MILLIS, TimeUnit.MILLISECONDS, executor))
+                        .thenCompose(p -> collect(p, retries - 1));
+            }
+            return CompletableFuture.failedFuture(failure);
+        });
+    }
+
+    private CompletableFuture<Collected> collectOnce(CheckedProposal proposal) {
         Endorsed own;
         try {
             own = local.endorse(proposal);
@@ -106,6 +135,9 @@ public final class EndorsementCollector implements AutoCloseable {
                 .executor(executor)
                 .build());
     }
+
+    private static final String STATE_MISMATCH =
+            "its proposal response payload differs from this peer's (different committed state or contract)";
 
     /** One proposal's collection. Its state is guarded by its own lock; gRPC answers arrive on any thread. */
     private final class Round {
@@ -196,7 +228,7 @@ public final class EndorsementCollector implements AutoCloseable {
                 return "the response carries no endorsement";
             }
             if (!response.getPayload().equals(own.proposalResponsePayload())) {
-                return "its proposal response payload differs from this peer's (different committed state or contract)";
+                return STATE_MISMATCH;
             }
             Endorsement endorsement = response.getEndorsement();
             try {

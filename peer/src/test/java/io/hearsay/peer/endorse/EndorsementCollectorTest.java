@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hearsay.identity.CryptoMaterial;
 import io.hearsay.identity.Identity;
+import io.hearsay.ledger.BlockRejectedException;
 import io.hearsay.ledger.CommitResult;
 import io.hearsay.ledger.Ledger;
 import io.hearsay.ledger.block.EndorserTransactions;
@@ -24,6 +25,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.hyperledger.fabric.protos.common.Envelope;
 import org.hyperledger.fabric.protos.gateway.ErrorDetail;
 import org.hyperledger.fabric.protos.peer.Endorsement;
@@ -136,6 +138,32 @@ class EndorsementCollectorTest {
     }
 
     @Test
+    void anEndorserOneBlockBehindIsAskedAgainAndAgreesOnceItCaughtUp() throws Exception {
+        Envelope write = channel.sample.put("k", "v0");
+        channel.commit(org1Ledger, write); // Org2's peer has not committed this block yet
+        TestEndorserServer org2 = org2Server();
+        AtomicInteger consulted = new AtomicInteger();
+        EndorsementCollector collector = collector(mspId -> {
+            if (consulted.incrementAndGet() == 2) {
+                try {
+                    channel.commit(org2Ledger, write); // the block arrives before the retry asks again
+                } catch (BlockRejectedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            return List.of(org2.endpoint());
+        }, CALL);
+        CheckedProposal proposal = proposal("kv", "put", "k", "v1");
+
+        Collected collected = collector.collect(proposal).get(CALL.toSeconds(), TimeUnit.SECONDS);
+
+        assertThat(consulted).hasValue(2);
+        assertThat(collected.endorsements()).extracting(this::endorserMsp).containsExactly("Org1MSP", "Org2MSP");
+        assertThat(channel.commit(org1Ledger, signed(proposal, collected)).validationCodes())
+                .containsExactly(TxValidationCode.VALID);
+    }
+
+    @Test
     void aContractErrorFailsAtOnceWithThisPeersDetail() throws Exception {
         EndorsementCollector collector = collector(Map.of(), CALL);
 
@@ -173,10 +201,14 @@ class EndorsementCollectorTest {
     }
 
     private EndorsementCollector collector(Map<String, List<EndorserDirectory.Endpoint>> peers, Duration timeout) {
+        return collector(mspId -> peers.getOrDefault(mspId, List.of()), timeout);
+    }
+
+    private EndorsementCollector collector(EndorserDirectory directory, Duration timeout) {
         CryptoMaterial.Member org1Peer = channel.sample.crypto.organization("Org1MSP").nodes().get(0);
         EndorsementCollector collector = new EndorsementCollector(
                 new LocalEndorser(org1Peer.signingIdentity(), "localhost:7051"),
-                mspId -> peers.getOrDefault(mspId, List.of()),
+                directory,
                 TlsCredentials.of(org1Peer, channel.sample.crypto.msps()),
                 new EndorsementConfig(timeout), executor);
         closeables.add(collector);

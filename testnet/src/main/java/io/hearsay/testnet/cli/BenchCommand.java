@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Run a benchmark on this machine and print its figures.",
-        subcommands = {BenchLedgerCommand.class, BenchSimulatorCommand.class, BenchWireCommand.class})
+        subcommands = {BenchLedgerCommand.class, BenchSimulatorCommand.class, BenchWireCommand.class, BenchGatewayCommand.class})
 final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

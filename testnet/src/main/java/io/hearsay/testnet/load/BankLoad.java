@@ -78,18 +78,42 @@ public final class BankLoad implements AutoCloseable {
     }
 
     /**
-     * Opens {@code count} accounts of {@code balance} each (names {@code acct-000} …) through the first peer that
-     * answers, and waits until each is committed. Accounts that already exist (a resumed network) are kept as they are.
+     * Opens {@code count} accounts of {@code balance} each (names {@code acct-000} …), spread over the peers and
+     * submitted together, and waits until each is committed. Accounts that already exist (a resumed network) are kept
+     * as they are.
      */
     public void openAccounts(int count, long balance) throws InterruptedException {
-        for (int i = 0; i < count; i++) {
-            String account = String.format("acct-%03d", i);
-            accounts.add(account);
-            TransferOutcome outcome = submit(targets.get(i % targets.size()), "open", account, Long.toString(balance));
-            if (!outcome.committedValid() && (outcome.failure() == null || !outcome.failure().contains("already exists"))) {
-                throw new IllegalStateException("could not open account " + account + ": "
-                        + (outcome.failure() != null ? outcome.failure() : String.valueOf(outcome.code())));
+        List<java.util.concurrent.CompletableFuture<TransferOutcome>> opening = new ArrayList<>();
+        ExecutorService openers = Executors.newFixedThreadPool(Math.min(count, 32), r -> {
+            Thread thread = new Thread(r, "bank-open");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            for (int i = 0; i < count; i++) {
+                String account = String.format("acct-%03d", i);
+                accounts.add(account);
+                Target target = targets.get(i % targets.size());
+                opening.add(java.util.concurrent.CompletableFuture.supplyAsync(
+                        () -> submit(target, "open", account, Long.toString(balance)), openers));
             }
+            for (int i = 0; i < count; i++) {
+                TransferOutcome outcome = opening.get(i).join();
+                if (!outcome.committedValid() && (outcome.failure() == null || !outcome.failure().contains("already exists"))) {
+                    throw new IllegalStateException("could not open account " + accounts.get(i) + ": "
+                            + (outcome.failure() != null ? outcome.failure() : String.valueOf(outcome.code())));
+                }
+            }
+        } finally {
+            openers.shutdownNow();
+        }
+    }
+
+    /** Transfers between {@code count} accounts that another load already opened (same names). */
+    public void useOpenedAccounts(int count) {
+        accounts.clear();
+        for (int i = 0; i < count; i++) {
+            accounts.add(String.format("acct-%03d", i));
         }
     }
 

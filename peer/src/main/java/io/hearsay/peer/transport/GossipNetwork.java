@@ -55,8 +55,12 @@ import org.slf4j.LoggerFactory;
  * complete, both sides keep the one dialled by the lower PKI-ID (a newer connection from the same dialer
  * replaces the older, so a restarted peer is not shut out by its stale predecessor).
  *
- * <p>Thread-safe. Lock order: a connection's lock, then this network's; the network never calls into a
- * connection while holding its own.
+ * <p>Tests and scenarios inject loss, latency, partitions and clogs with {@link #faults(LinkFaults)}; they act on
+ * gossip envelopes between {@link #send} and the connection (and on arrival, for a partition), while connections,
+ * TLS and the handshake stay real.
+ *
+ * <p>Thread-safe. Lock order: a link's fault hold, then a connection's lock, then this network's; the network never
+ * calls into a connection while holding its own.
  */
 public final class GossipNetwork implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GossipNetwork.class);
@@ -102,6 +106,11 @@ public final class GossipNetwork implements AutoCloseable {
     private final Map<PkiId, Dialer> dialers = new ConcurrentHashMap<>();
     private final Map<PkiId, Identity> identities = new ConcurrentHashMap<>();
     private final GossipConnection.Owner owner = new ConnectionOwner();
+    /** Links holding envelopes back under injected latency or a clog; created on a link's first such fault. */
+    private final Map<PkiId, LinkFaultsHold> holds = new ConcurrentHashMap<>();
+    private final Runnable onFaultsChanged = this::releaseHeld;
+    /** Injected faults, or null: a send without faults costs this one volatile read. */
+    private volatile LinkFaults faults;
     private volatile Server server;
     private volatile boolean closed;
 
@@ -180,14 +189,77 @@ public final class GossipNetwork implements AutoCloseable {
     /**
      * Queues {@code envelope} for {@code to} on the bulk lane (block bodies) or the control lane. Never blocks;
      * returns false if the envelope was dropped (no open connection, or its queue is full).
+     *
+     * <p>Under injected {@link LinkFaults}, an envelope lost to loss or a partition still returns true: the link
+     * took it and the network lost it, which a real sender cannot tell either.
      */
     public boolean send(PkiId to, byte[] envelope, boolean bulk) {
+        LinkFaults injected = faults;
+        if (injected == null) {
+            return sendNow(to, envelope, bulk);
+        }
+        if (!connections.containsKey(to)) {
+            counters.increment(Counter.NOT_CONNECTED);
+            return false;
+        }
+        LinkFaults.Rule rule = injected.effective(to);
+        if (rule.blocked() || injected.lose(to, rule)) {
+            counters.increment(Counter.FAULT_DROPPED);
+            return true;
+        }
+        LinkFaultsHold hold = rule.holds() ? holds.computeIfAbsent(to, this::newHold) : holds.get(to);
+        if (hold == null) {
+            return sendNow(to, envelope, bulk);
+        }
+        return hold.send(envelope, bulk, rule, injected.delayNanos(to, rule));
+    }
+
+    /**
+     * Injects {@code faults} into this peer's links from now on (null: none). Faults apply to gossip envelopes
+     * only; connections, TLS and the handshake stay real. One {@link LinkFaults} per network: its links are this
+     * peer's. Envelopes held by latency are still released at their time after the faults are removed, and a send
+     * after the removal goes straight to the connection, so it may overtake them.
+     */
+    public void faults(LinkFaults faults) {
+        LinkFaults previous = this.faults;
+        if (previous != null) {
+            previous.removeListener(onFaultsChanged);
+        }
+        if (faults != null) {
+            faults.addListener(onFaultsChanged);
+        }
+        this.faults = faults;
+        releaseHeld();
+    }
+
+    /** The faults injected into this peer's links, if any. */
+    public Optional<LinkFaults> faults() {
+        return Optional.ofNullable(faults);
+    }
+
+    /** Envelopes held on the link to {@code peer} by injected latency or a clog, not yet handed to the connection. */
+    public int heldEnvelopes(PkiId peer) {
+        LinkFaultsHold hold = holds.get(peer);
+        return hold == null ? 0 : hold.size();
+    }
+
+    private boolean sendNow(PkiId to, byte[] envelope, boolean bulk) {
         GossipConnection connection = connections.get(to);
         if (connection == null) {
             counters.increment(Counter.NOT_CONNECTED);
             return false;
         }
         return connection.send(envelope, bulk);
+    }
+
+    private LinkFaultsHold newHold(PkiId peer) {
+        return new LinkFaultsHold(peer, config, counters, timers, System::nanoTime, this::sendNow, () -> faults);
+    }
+
+    private void releaseHeld() {
+        for (LinkFaultsHold hold : holds.values()) {
+            hold.kick();
+        }
     }
 
     /** The identity a peer proved in a handshake with this peer, if any did. */
@@ -212,6 +284,13 @@ public final class GossipNetwork implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        LinkFaults injected = faults;
+        if (injected != null) {
+            injected.removeListener(onFaultsChanged);
+        }
+        for (LinkFaultsHold hold : holds.values()) {
+            hold.close();
+        }
         for (Dialer dialer : dialers.values()) {
             dialer.stop();
         }
@@ -378,7 +457,15 @@ public final class GossipNetwork implements AutoCloseable {
 
         @Override
         public void envelope(GossipConnection connection, ByteString envelope, Runnable done) throws MalformedMessageException {
-            inbound.onEnvelope(connection.remote().pkiId(), envelope, done);
+            PkiId from = connection.remote().pkiId();
+            LinkFaults injected = faults;
+            if (injected != null && injected.isBlocked(from)) {
+                // The receiving side of a partition: dropped even if the sender was not told of it.
+                counters.increment(Counter.FAULT_DROPPED);
+                done.run();
+                return;
+            }
+            inbound.onEnvelope(from, envelope, done);
         }
 
         @Override

@@ -25,7 +25,9 @@ public final class TransportCounters {
         /** Sends dropped because the connection's queue was full (backpressure). */
         QUEUE_FULL,
         /** Sends dropped because no connection to the peer was open. */
-        NOT_CONNECTED
+        NOT_CONNECTED,
+        /** Envelopes dropped by injected faults ({@link LinkFaults}: loss or a partition), either direction. */
+        FAULT_DROPPED
     }
 
     private final AtomicLongArray values = new AtomicLongArray(Counter.values().length);

@@ -1,7 +1,5 @@
 package io.hearsay.testnet.demo;
 
-import static java.util.concurrent.TimeUnit.NANOSECONDS;
-
 import io.hearsay.gossip.block.GossipCounters;
 import io.hearsay.peer.ChannelGossip;
 import io.hearsay.peer.node.PeerNode;
@@ -10,6 +8,7 @@ import io.hearsay.testnet.launch.NetworkLauncher;
 import io.hearsay.testnet.launch.RunningNetwork;
 import io.hearsay.testnet.load.BankLoad;
 import io.hearsay.testnet.load.TransferOutcome;
+import io.hearsay.testnet.sim.Percentiles;
 import io.hearsay.testnet.spec.ConnectionProfile;
 import io.hearsay.testnet.spec.NetworkSpec;
 import io.hearsay.testnet.verify.ConsistencyVerifier;
@@ -199,17 +198,10 @@ public final class NetworkDemo {
         long valid = outcomes.stream().filter(TransferOutcome::committedValid).count();
         long failed = outcomes.stream().filter(o -> o.code() == null).count();
         long invalid = outcomes.size() - valid - failed;
-        double[] latencies = outcomes.stream().filter(TransferOutcome::committedValid)
-                .mapToDouble(o -> NANOSECONDS.toMicros(o.latencyNanos()) / 1000.0).sorted().toArray();
-        return new Result(height, valid, invalid, failed, valid / loadSeconds, percentile(latencies, 0.50),
-                percentile(latencies, 0.99), killed, catchUp, redundancy, expectedTotal, totals, missing, verification, chart);
-    }
-
-    private static double percentile(double[] sorted, double p) {
-        if (sorted.length == 0) {
-            return Double.NaN;
-        }
-        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
+        Percentiles latency = Percentiles.of(outcomes.stream().filter(TransferOutcome::committedValid)
+                .map(o -> o.latencyNanos() / 1e6).toList());
+        return new Result(height, valid, invalid, failed, valid / loadSeconds, latency.p50(), latency.p99(), killed,
+                catchUp, redundancy, expectedTotal, totals, missing, verification, chart);
     }
 
     /** Prints the report; the verdict line is last. */

@@ -1,5 +1,6 @@
 package io.hearsay.testnet.faults;
 
+import io.hearsay.testnet.spec.SpecValues;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -19,7 +20,7 @@ final class Durations {
     static Duration parse(String path, Object value) {
         if (!(value instanceof String text)) {
             throw new ScenarioException(path, "must be a duration with a unit such as 500ms, 5s or 2m, got "
-                    + ScenarioValues.describe(value));
+                    + SpecValues.describe(value));
         }
         Matcher matcher = FORMAT.matcher(text.trim());
         if (!matcher.matches()) {

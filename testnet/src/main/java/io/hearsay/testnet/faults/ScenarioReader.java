@@ -1,5 +1,6 @@
 package io.hearsay.testnet.faults;
 
+import io.hearsay.testnet.spec.SpecValues;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -60,7 +61,7 @@ final class ScenarioReader {
         long seed = root.get("seed") == null ? 1 : integer("seed", root.get("seed"));
         Object stepsValue = root.get("steps");
         if (!(stepsValue instanceof List<?> list) || list.isEmpty()) {
-            throw new ScenarioException("steps", "must be a list of at least one step, got " + ScenarioValues.describe(stepsValue));
+            throw new ScenarioException("steps", "must be a list of at least one step, got " + SpecValues.describe(stepsValue));
         }
         if (list.size() > STEPS_MAX) {
             throw new ScenarioException("steps", "has " + list.size() + " steps; at most " + STEPS_MAX + " are allowed");
@@ -95,7 +96,7 @@ final class ScenarioReader {
         allowed.add("at");
         if (!(value instanceof Map<?, ?>)) {
             throw new ScenarioException(path, "must be a mapping of at and one action (" + String.join(", ", new TreeSet<>(ACTIONS))
-                    + "), got " + ScenarioValues.describe(value));
+                    + "), got " + SpecValues.describe(value));
         }
         Map<String, Object> fields = mapping(path, value, allowed);
         if (fields.get("at") == null) {
@@ -125,7 +126,7 @@ final class ScenarioReader {
             case "partition" -> new FaultAction.Partition(groups(path, value));
             case "heal" -> {
                 if (!Boolean.TRUE.equals(value)) {
-                    throw new ScenarioException(path, "must be true, got " + ScenarioValues.describe(value));
+                    throw new ScenarioException(path, "must be true, got " + SpecValues.describe(value));
                 }
                 yield new FaultAction.Heal();
             }
@@ -160,7 +161,7 @@ final class ScenarioReader {
             return new FaultAction.Load(0);
         }
         if (!(value instanceof Map<?, ?>)) {
-            throw new ScenarioException(path, "must be {tps: N} or off, got " + ScenarioValues.describe(value));
+            throw new ScenarioException(path, "must be {tps: N} or off, got " + SpecValues.describe(value));
         }
         Map<String, Object> fields = mapping(path, value, LOAD_KEYS);
         double tps = number(path + ".tps", required(path, fields, "tps"));
@@ -174,7 +175,7 @@ final class ScenarioReader {
     private static List<Set<String>> groups(String path, Object value) {
         if (!(value instanceof List<?> list) || list.isEmpty()) {
             throw new ScenarioException(path, "must be a list of groups, e.g. [[Org1MSP], [Org2MSP]] or [peer0.org1.example.com]"
-                    + ", got " + ScenarioValues.describe(value));
+                    + ", got " + SpecValues.describe(value));
         }
         boolean oneGroup = list.stream().noneMatch(element -> element instanceof List<?>);
         List<?> groupValues = oneGroup ? List.of(list) : list;
@@ -184,7 +185,7 @@ final class ScenarioReader {
             String groupPath = oneGroup ? path : path + "[" + g + "]";
             if (!(groupValues.get(g) instanceof List<?> members) || members.isEmpty()) {
                 throw new ScenarioException(groupPath, "must be a non-empty list of peer names or MSP ids, got "
-                        + ScenarioValues.describe(groupValues.get(g)));
+                        + SpecValues.describe(groupValues.get(g)));
             }
             Set<String> group = new LinkedHashSet<>();
             for (int m = 0; m < members.size(); m++) {
@@ -226,7 +227,7 @@ final class ScenarioReader {
         }
         if (!(value instanceof Map<?, ?> map)) {
             throw new ScenarioException(path, "must be a mapping of " + String.join(", ", new TreeSet<>(allowedKeys))
-                    + ", got " + ScenarioValues.describe(value));
+                    + ", got " + SpecValues.describe(value));
         }
         Map<String, Object> values = new LinkedHashMap<>();
         for (Map.Entry<?, ?> entry : map.entrySet()) {
@@ -243,21 +244,21 @@ final class ScenarioReader {
         if (value instanceof String text && !text.isBlank()) {
             return text.trim();
         }
-        throw new ScenarioException(path, "must be a name (text), got " + ScenarioValues.describe(value));
+        throw new ScenarioException(path, "must be a name (text), got " + SpecValues.describe(value));
     }
 
     private static long integer(String path, Object value) {
         if (value instanceof Integer || value instanceof Long) {
             return ((Number) value).longValue();
         }
-        throw new ScenarioException(path, "must be an integer, got " + ScenarioValues.describe(value));
+        throw new ScenarioException(path, "must be an integer, got " + SpecValues.describe(value));
     }
 
     private static double number(String path, Object value) {
         if (value instanceof Integer || value instanceof Long || value instanceof Double) {
             return ((Number) value).doubleValue();
         }
-        throw new ScenarioException(path, "must be a number, got " + ScenarioValues.describe(value));
+        throw new ScenarioException(path, "must be a number, got " + SpecValues.describe(value));
     }
 
     /** A number as a scenario would write it: 20, not 20.0. */

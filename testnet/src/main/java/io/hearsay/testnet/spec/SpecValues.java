@@ -3,11 +3,11 @@ package io.hearsay.testnet.spec;
 import java.util.List;
 import java.util.Map;
 
-/** How a value from a spec file is named in error messages. */
-final class SpecValues {
+/** How a value read from YAML (a network spec, a fault scenario) is named in error messages. */
+public final class SpecValues {
     private SpecValues() {}
 
-    static String describe(Object value) {
+    public static String describe(Object value) {
         if (value == null) {
             return "nothing (null)";
         }

@@ -1,11 +1,11 @@
 package io.hearsay.testnet.cli;
 
 import io.hearsay.testnet.demo.LedgerDemo;
+import io.hearsay.testnet.faults.Scenario;
 import io.hearsay.testnet.demo.NetworkDemo;
 import io.hearsay.testnet.support.WorkDirectory;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,10 +34,10 @@ final class DemoCommand implements Callable<Integer> {
             description = "Network demo: clients submitting transfers concurrently, 1 to 64. Default: ${DEFAULT-VALUE}.")
     int workers;
 
-    @Option(names = "--phase-seconds", paramLabel = "S", defaultValue = "8",
-            description = "Network demo: seconds of load before the kill, while the peer is down, and after, 1 to 600."
-                    + " Default: ${DEFAULT-VALUE}.")
-    int phaseSeconds;
+    @Option(names = "--scenario", paramLabel = "FILE",
+            description = "Network demo: the faults and load to run, a scenario file (see scenarios/demo.yaml)."
+                    + " Default: the built-in demo scenario.")
+    Path scenarioFile;
 
     @Option(names = "--blocks", paramLabel = "N", defaultValue = "" + LedgerDemo.Config.BLOCKS_DEFAULT,
             description = "Ledger demo: blocks of transfers to commit after the genesis block, 1 to "
@@ -62,7 +62,6 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         OptionRanges.check(spec, "--workers", workers, 1, 64);
-        OptionRanges.check(spec, "--phase-seconds", phaseSeconds, 1, 600);
         OptionRanges.check(spec, "--blocks", blocks, 1, LedgerDemo.Config.BLOCKS_MAX);
         OptionRanges.check(spec, "--transfers-per-block", transfersPerBlock, 1, LedgerDemo.Config.TRANSFERS_PER_BLOCK_MAX);
         if (dataDirectory != null && !WorkDirectory.isAbsentOrEmpty(dataDirectory)) {
@@ -84,8 +83,9 @@ final class DemoCommand implements Callable<Integer> {
             out.println("Hearsay network demo: 2 organisations x 2 peers and an orderer; bank transfers through the"
                     + " Fabric Gateway SDK");
             out.printf("  %-16s %s%n", "data directory", where);
+            Scenario scenario = scenarioFile == null ? Scenario.example("demo") : Scenario.load(scenarioFile);
             NetworkDemo demo = new NetworkDemo(new NetworkDemo.Config(NetworkDemo.Config.ACCOUNTS_DEFAULT,
-                    NetworkDemo.Config.OPENING_BALANCE, workers, Duration.ofSeconds(phaseSeconds), seed), out);
+                    NetworkDemo.Config.OPENING_BALANCE, workers, scenario), out);
             NetworkDemo.Result result = demo.run(directory.path());
             demo.report(result);
             return result.passed() ? 0 : 1;

@@ -6,6 +6,11 @@ import io.hearsay.peer.node.PeerNode;
 import io.hearsay.testnet.chart.HeightRecorder;
 import io.hearsay.testnet.launch.NetworkLauncher;
 import io.hearsay.testnet.launch.RunningNetwork;
+import io.hearsay.testnet.faults.NetworkFaultTarget;
+import io.hearsay.testnet.faults.Scenario;
+import io.hearsay.testnet.faults.ScenarioClock;
+import io.hearsay.testnet.faults.ScenarioReport;
+import io.hearsay.testnet.faults.ScenarioRunner;
 import io.hearsay.testnet.load.BankLoad;
 import io.hearsay.testnet.load.TransferOutcome;
 import io.hearsay.testnet.sim.Percentiles;
@@ -19,11 +24,14 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 /**
  * The main job, end to end on embedded defaults: a two-organisation network (2 × 2 peers and the solo orderer, every
@@ -38,24 +46,25 @@ import java.util.function.BooleanSupplier;
  */
 public final class NetworkDemo {
     /** What to run; the defaults finish in well under two minutes on two cores. */
-    public record Config(int accounts, long openingBalance, int workers, Duration phase, long seed) {
-        public static final int ACCOUNTS_DEFAULT = 20;
+    /** @param scenario the faults and load, in time; {@link Scenario#example(String) the demo scenario} by default */
+    public record Config(int accounts, long openingBalance, int workers, Scenario scenario) {
+        public static final int ACCOUNTS_DEFAULT = 100;
         public static final long OPENING_BALANCE = 1_000;
         public static final int WORKERS_DEFAULT = 8;
-        public static final Duration PHASE_DEFAULT = Duration.ofSeconds(8);
 
         public static Config defaults() {
-            return new Config(ACCOUNTS_DEFAULT, OPENING_BALANCE, WORKERS_DEFAULT, PHASE_DEFAULT, 1);
+            return new Config(ACCOUNTS_DEFAULT, OPENING_BALANCE, WORKERS_DEFAULT, Scenario.example("demo"));
         }
     }
 
     /** The outcome, for the report and for tests. */
     public record Result(long blocks, long valid, long invalid, long failed, double transactionsPerSecond,
-            double latencyP50Millis, double latencyP99Millis, String killedPeer, double catchUpSeconds,
+            double latencyP50Millis, double latencyP99Millis, String catchUps, ScenarioReport scenario,
             double redundancy, long expectedTotal, List<Long> totals, List<String> missingValid,
             VerificationReport verification, Path chart) {
         public boolean passed() {
-            return verification.consistent() && missingValid.isEmpty() && totals.stream().allMatch(t -> t == expectedTotal);
+            return scenario.passed() && verification.consistent() && missingValid.isEmpty()
+                    && totals.stream().allMatch(t -> t == expectedTotal);
         }
     }
 
@@ -86,41 +95,33 @@ public final class NetworkDemo {
             return thread;
         });
         try (RunningNetwork network = NetworkLauncher.launch(spec)) {
+            config.scenario().checkNames(Set.copyOf(network.peerNames()),
+                    spec.organizations().stream().map(o -> o.mspId()).collect(Collectors.toSet()));
             Path profilePath = network.layout().connectionProfile();
             ConnectionProfile profile = ConnectionProfile.read(profilePath);
             say("network up: %d peers of %d organisations and the orderer; connection profile %s",
                     network.peers().size(), spec.organizations().size(), profilePath);
-            sampler.scheduleAtFixedRate(() -> sample(network, channel, heights), 0, 100, TimeUnit.MILLISECONDS);
-
             try (BankLoad load = new BankLoad(profile, channel, CALL_TIMEOUT)) {
                 load.openAccounts(config.accounts(), config.openingBalance());
                 long expectedTotal = config.accounts() * config.openingBalance();
                 say("opened %d accounts of %d (total %d) through the Fabric Gateway SDK", config.accounts(),
                         config.openingBalance(), expectedTotal);
+                NetworkFaultTarget target = new NetworkFaultTarget(network, load, config.scenario().seed(), config.workers());
+                CatchUps catchUps = new CatchUps(target);
+                sampler.scheduleAtFixedRate(() -> {
+                    sample(network, channel, heights);
+                    catchUps.check(network, channel);
+                }, 0, 20, TimeUnit.MILLISECONDS);
                 long loadStart = System.nanoTime();
-                load.start(config.workers(), config.seed());
-                say("load: %d clients submitting transfers to every peer", config.workers());
-                sleep(config.phase());
-
-                String killed = network.peerNames().get(network.peerNames().size() - 1);
-                long killedAt = network.peer(killed).ledger(channel).height();
-                network.stop(killed);
-                say("killed %s at height %d; the load goes on", killed, killedAt);
-                sleep(config.phase());
-
-                PeerNode restarted = network.restart(killed);
-                long restartNanos = System.nanoTime();
-                long target = highest(network, channel);
-                say("restarted %s at height %d; the others are at %d", killed, restarted.ledger(channel).height(), target);
-                awaitTrue(() -> restarted.ledger(channel).height() >= target, CONVERGENCE_TIMEOUT);
-                double catchUp = (System.nanoTime() - restartNanos) / 1e9;
-                say("%s caught up to height %d in %.2f s, from its neighbours", killed, target, catchUp);
-                sleep(config.phase().dividedBy(2));
-
-                load.stop();
+                say("scenario %s (seed %d): %d steps", config.scenario().name(), config.scenario().seed(),
+                        config.scenario().steps().size());
+                ScenarioReport scenario = new ScenarioRunner(target, ScenarioClock.system(),
+                        step -> say("%s", step)).run(config.scenario());
+                target.load(0);
                 double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
-                say("load stopped; waiting for every ledger to converge");
-                awaitTrue(() -> sameHeight(network, channel), CONVERGENCE_TIMEOUT);
+                if (!target.awaitConvergence(CONVERGENCE_TIMEOUT)) {
+                    say("the ledgers did not converge within %d s", CONVERGENCE_TIMEOUT.toSeconds());
+                }
                 sampler.shutdown();
                 long height = network.peers().get(0).ledger(channel).height();
                 say("converged at height %d", height);
@@ -134,13 +135,51 @@ public final class NetworkDemo {
                     totals.add(load.total(i));
                 }
                 Path chart = directory.resolve("catch-up.svg");
-                heights.chart("Ledger height of each peer (" + killed + " killed, then restarted)",
+                heights.chart("Ledger height of each peer during scenario " + config.scenario().name(),
                         (System.nanoTime() - startNanos) / 1_000_000).writeSvg(chart);
-                return summarise(outcomes, height, loadSeconds, killed, catchUp, redundancy(network, channel),
-                        expectedTotal, totals, missing, verification, chart);
+                return summarise(outcomes, height, loadSeconds, catchUps.describe(), scenario,
+                        redundancy(network, channel), expectedTotal, totals, missing, verification, chart);
             }
         } finally {
             sampler.shutdownNow();
+        }
+    }
+
+    /** How long each restarted peer took to reach the height the others had when it restarted. */
+    private static final class CatchUps {
+        private final NetworkFaultTarget target;
+        private final Map<NetworkFaultTarget.Restart, Double> seconds = new LinkedHashMap<>();
+
+        CatchUps(NetworkFaultTarget target) {
+            this.target = target;
+        }
+
+        synchronized void check(RunningNetwork network, String channel) {
+            for (NetworkFaultTarget.Restart restart : target.restarts()) {
+                if (seconds.containsKey(restart) || !network.isRunning(restart.peer())) {
+                    continue;
+                }
+                try {
+                    if (network.peer(restart.peer()).ledger(channel).height() >= restart.othersHeight()) {
+                        seconds.put(restart, (System.nanoTime() - restart.atNanos()) / 1e9);
+                    }
+                } catch (RuntimeException e) {
+                    // stopped again between the check and the read
+                }
+            }
+        }
+
+        synchronized String describe() {
+            if (target.restarts().isEmpty()) {
+                return "no peer was restarted";
+            }
+            List<String> parts = new ArrayList<>();
+            for (NetworkFaultTarget.Restart restart : target.restarts()) {
+                Double taken = seconds.get(restart);
+                parts.add(restart.peer() + (taken == null ? " did not catch up"
+                        : String.format(" %.2f s to height %d", taken, restart.othersHeight())));
+            }
+            return String.join("; ", parts);
         }
     }
 
@@ -153,14 +192,6 @@ public final class NetworkDemo {
                 // A peer stopping between listing and reading: its line simply pauses.
             }
         }
-    }
-
-    private static long highest(RunningNetwork network, String channel) {
-        return network.peers().stream().mapToLong(p -> p.ledger(channel).height()).max().orElse(0);
-    }
-
-    private static boolean sameHeight(RunningNetwork network, String channel) {
-        return network.peers().stream().mapToLong(p -> p.ledger(channel).height()).distinct().count() == 1;
     }
 
     /** Transactions the client saw committed VALID that some peer's ledger does not hold: must be none. */
@@ -192,16 +223,16 @@ public final class NetworkDemo {
         return useful == 0 ? 1.0 : (double) received / useful;
     }
 
-    private Result summarise(List<TransferOutcome> outcomes, long height, double loadSeconds, String killed, double catchUp,
-            double redundancy, long expectedTotal, List<Long> totals, List<String> missing, VerificationReport verification,
+    private Result summarise(List<TransferOutcome> outcomes, long height, double loadSeconds, String catchUps,
+            ScenarioReport scenario, double redundancy, long expectedTotal, List<Long> totals, List<String> missing, VerificationReport verification,
             Path chart) {
         long valid = outcomes.stream().filter(TransferOutcome::committedValid).count();
         long failed = outcomes.stream().filter(o -> o.code() == null).count();
         long invalid = outcomes.size() - valid - failed;
         Percentiles latency = Percentiles.of(outcomes.stream().filter(TransferOutcome::committedValid)
                 .map(o -> o.latencyNanos() / 1e6).toList());
-        return new Result(height, valid, invalid, failed, valid / loadSeconds, latency.p50(), latency.p99(), killed,
-                catchUp, redundancy, expectedTotal, totals, missing, verification, chart);
+        return new Result(height, valid, invalid, failed, valid / loadSeconds, latency.p50(), latency.p99(), catchUps,
+                scenario, redundancy, expectedTotal, totals, missing, verification, chart);
     }
 
     /** Prints the report; the verdict line is last. */
@@ -209,12 +240,14 @@ public final class NetworkDemo {
         out.println();
         out.println("Report");
         out.printf("  %-28s %d%n", "blocks", result.blocks());
-        out.printf("  %-28s %d valid, %d invalid (MVCC conflicts), %d failed while a peer was down%n", "transfers",
+        out.printf("  %-28s %d valid, %d invalid (MVCC conflicts), %d failed (their peer was down or cut off)%n", "transfers",
                 result.valid(), result.invalid(), result.failed());
         out.printf("  %-28s %.1f valid transfers/s%n", "throughput", result.transactionsPerSecond());
         out.printf("  %-28s p50 %.0f ms, p99 %.0f ms (endorse → commit status)%n", "commit latency",
                 result.latencyP50Millis(), result.latencyP99Millis());
-        out.printf("  %-28s %.2f s (%s)%n", "killed peer's catch-up", result.catchUpSeconds(), result.killedPeer());
+        out.printf("  %-28s %s%n", "catch-up after restart", result.catchUps());
+        out.printf("  %-28s %s%n", "scenario", result.scenario().passed() ? "every step done"
+                : "stopped: " + result.scenario().failure().map(Object::toString).orElse("?"));
         out.printf("  %-28s %.2f block bodies received per block needed%n", "redundancy", result.redundancy());
         out.printf("  %-28s %s on every peer (expected %d)%n", "bank total", result.totals(), result.expectedTotal());
         out.printf("  %-28s %s%n", "VALID txs on every ledger", result.missingValid().isEmpty() ? "yes"
@@ -225,17 +258,4 @@ public final class NetworkDemo {
         out.flush();
     }
 
-    private static void sleep(Duration duration) throws InterruptedException {
-        TimeUnit.MILLISECONDS.sleep(duration.toMillis());
-    }
-
-    private static void awaitTrue(BooleanSupplier condition, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("not reached within " + timeout.toSeconds() + " s");
-            }
-            TimeUnit.MILLISECONDS.sleep(50);
-        }
-    }
 }

@@ -77,6 +77,16 @@ public final class RunningNetwork implements LaunchedNetwork {
         return List.copyOf(plans.keySet());
     }
 
+    /** The organisation of peer {@code name}. */
+    public String mspId(String name) {
+        PeerPlan plan = plans.get(name);
+        if (plan == null) {
+            throw new IllegalArgumentException("no peer " + name + " in network " + spec.name() + "; its peers are "
+                    + plans.keySet());
+        }
+        return plan.mspId();
+    }
+
     public synchronized boolean isRunning(String name) {
         return peers.containsKey(name);
     }

@@ -39,6 +39,9 @@ public final class BankLoad implements AutoCloseable {
     private final List<Target> targets = new ArrayList<>();
     private final ConcurrentLinkedQueue<TransferOutcome> outcomes = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean running = new AtomicBoolean();
+    /** Nanoseconds between transfers across all workers; 0: as fast as the workers go (closed loop). */
+    private volatile long periodNanos;
+    private final java.util.concurrent.atomic.AtomicLong nextSlotNanos = new java.util.concurrent.atomic.AtomicLong();
     private final List<String> accounts = new ArrayList<>();
     private ExecutorService workers;
 
@@ -117,6 +120,15 @@ public final class BankLoad implements AutoCloseable {
         }
     }
 
+    /** Limits the load to {@code transactionsPerSecond} across all workers (0: unlimited), from now on. */
+    public void rate(double transactionsPerSecond) {
+        periodNanos = transactionsPerSecond <= 0 ? 0 : (long) (1e9 / transactionsPerSecond);
+    }
+
+    public boolean running() {
+        return running.get();
+    }
+
     /** Starts {@code workerCount} closed-loop workers; transfer choices come from {@code seed}. */
     public void start(int workerCount, long seed) {
         if (accounts.size() < 2) {
@@ -148,6 +160,13 @@ public final class BankLoad implements AutoCloseable {
                 }
                 continue;
             }
+            if (target.suspectUntilNanos != 0) {
+                // Its time out is over: reconnect now rather than after gRPC's own backoff, which grows while a peer
+                // is down and would keep failing calls fast long after it came back.
+                target.suspectUntilNanos = 0;
+                target.grpc.resetConnectBackoff();
+            }
+            awaitSlot();
             String from = accounts.get(random.nextInt(accounts.size()));
             String to = accounts.get(random.nextInt(accounts.size()));
             if (from.equals(to)) {
@@ -155,6 +174,19 @@ public final class BankLoad implements AutoCloseable {
             }
             TransferOutcome outcome = submit(target, "transfer", from, to, Long.toString(1 + random.nextInt(5)));
             outcomes.add(outcome);
+        }
+    }
+
+    /** Under a rate limit, waits for this worker's turn: one slot per period, shared by every worker. */
+    private void awaitSlot() {
+        long period = periodNanos;
+        if (period == 0) {
+            return;
+        }
+        long slot = nextSlotNanos.getAndUpdate(previous -> Math.max(previous, System.nanoTime()) + period);
+        long wait = slot - System.nanoTime();
+        if (wait > 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(wait);
         }
     }
 
@@ -211,9 +243,13 @@ public final class BankLoad implements AutoCloseable {
         return List.copyOf(accounts);
     }
 
-    /** The total of all balances as {@code peer} reports it ({@code bank.total()}). */
+    /** The total of all balances as {@code peer} reports it ({@code bank.total()}), waiting for its connection. */
     public long total(int peerIndex) throws GatewayException {
-        return Long.parseLong(new String(targets.get(peerIndex).bank.evaluateTransaction("total"), StandardCharsets.UTF_8));
+        Target target = targets.get(peerIndex);
+        target.grpc.resetConnectBackoff();
+        byte[] total = target.bank.newProposal("total").build()
+                .evaluate(options -> options.withWaitForReady().withDeadlineAfter(callTimeout.toMillis(), TimeUnit.MILLISECONDS));
+        return Long.parseLong(new String(total, StandardCharsets.UTF_8));
     }
 
     public String channel() {

@@ -52,18 +52,33 @@ class DemoCommandTest {
     }
 
     @Test
-    void theNetworkDemoKillsAPeerThatCatchesUpAndEveryLedgerAgrees(@TempDir Path directory) {
+    void theNetworkDemoKillsAPeerThatCatchesUpAndEveryLedgerAgrees(@TempDir Path directory) throws Exception {
         Path dataDirectory = directory.resolve("network");
+        // The demo scenario's steps, shortened.
+        Path scenario = Files.writeString(directory.resolve("short.yaml"), """
+                name: short
+                seed: 7
+                steps:
+                  - {at: 0s, load: {tps: 30}}
+                  - {at: 1s, kill: peer1.org2.example.com}
+                  - {at: 2s, partition: [[Org1MSP]]}
+                  - {at: 4s, heal: true}
+                  - {at: 4s, restart: peer1.org2.example.com}
+                  - {at: 6s, load: off}
+                  - {at: 6s, converge: {timeout: 30s}}
+                """);
 
-        CliRun run = CliRun.of("demo", "--data-dir", dataDirectory.toString(), "--phase-seconds", "2", "--workers", "4");
+        CliRun run = CliRun.of("demo", "--data-dir", dataDirectory.toString(), "--scenario", scenario.toString(),
+                "--workers", "4");
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(run.out())
-                .containsPattern("killed peer1\\.org2\\.example\\.com at height \\d+")
-                .containsPattern("caught up to height \\d+")
+                .containsPattern("kill: peer1\\.org2\\.example\\.com\\s+done")
+                .containsPattern("catch-up after restart\\s+peer1\\.org2\\.example\\.com \\d+\\.\\d+ s to height \\d+")
+                .contains("every step done")
                 .containsPattern("transfers\\s+[1-9]\\d* valid")
                 .contains("VALID txs on every ledger    yes")
-                .contains("[20000, 20000, 20000, 20000] on every peer (expected 20000)")
+                .contains("[100000, 100000, 100000, 100000] on every peer (expected 100000)")
                 .contains("CONSISTENT: 4 peers agree")
                 .contains("verdict: CONSISTENT");
         assertThat(dataDirectory.resolve("catch-up.svg")).isRegularFile();

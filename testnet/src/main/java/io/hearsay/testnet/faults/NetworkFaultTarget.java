@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -16,24 +15,23 @@ import java.util.concurrent.TimeUnit;
  * port; link faults go to every peer's gossip transport through {@link NetworkFaults}. A peer's process cannot be
  * SIGKILLed here: that needs the process mode.
  */
-public final class NetworkFaultTarget implements FaultTarget {
+public final class NetworkFaultTarget extends LinkFaultTarget {
     /** A restart: who, when ({@link System#nanoTime()}), and the highest height among the others at that moment. */
     public record Restart(String peer, long atNanos, long othersHeight) {}
 
     private final RunningNetwork network;
     private final BankLoad load;
-    private final NetworkFaults faults;
     private final int workers;
     private final long seed;
     private final List<Restart> restarts = new ArrayList<>();
 
     /** @param workers how many concurrent clients carry the load steps' rate */
     public NetworkFaultTarget(RunningNetwork network, BankLoad load, long seed, int workers) {
+        super(new NetworkFaults(seed));
         this.network = network;
         this.load = load;
         this.seed = seed;
         this.workers = workers;
-        this.faults = new NetworkFaults(seed);
         for (PeerNode peer : network.peers()) {
             attach(peer);
         }
@@ -88,36 +86,6 @@ public final class NetworkFaultTarget implements FaultTarget {
             }
         }
         return highest;
-    }
-
-    @Override
-    public void partition(List<Set<String>> groups) {
-        faults.partition(groups);
-    }
-
-    @Override
-    public void heal() {
-        faults.heal();
-    }
-
-    @Override
-    public void loss(LinkSelector links, double rate) {
-        faults.loss(links, rate);
-    }
-
-    @Override
-    public void latency(LinkSelector links, Duration delay, Duration jitter) {
-        faults.latency(links, delay, jitter);
-    }
-
-    @Override
-    public void clog(String peer) {
-        faults.clog(peer);
-    }
-
-    @Override
-    public void unclog(String peer) {
-        faults.unclog(peer);
     }
 
     @Override

@@ -20,9 +20,8 @@ import org.hyperledger.fabric.protos.common.Block;
  * the orderer's Deliver would); kill and restart stop and start a peer on its ledger and port, detaching and
  * attaching its transport to the {@link NetworkFaults}; convergence is every running peer at one height and head.
  */
-final class LoopbackFaultTarget implements FaultTarget, AutoCloseable {
+final class LoopbackFaultTarget extends LinkFaultTarget implements AutoCloseable {
     private final LoopbackNetwork network;
-    private final NetworkFaults faults;
     private final ScheduledExecutorService loader = Executors.newSingleThreadScheduledExecutor(task -> {
         Thread thread = new Thread(task, "scenario-load");
         thread.setDaemon(true);
@@ -33,8 +32,8 @@ final class LoopbackFaultTarget implements FaultTarget, AutoCloseable {
     private int blocks;
 
     LoopbackFaultTarget(LoopbackNetwork network, NetworkFaults faults) {
+        super(faults);
         this.network = network;
-        this.faults = faults;
         this.head = network.genesis();
         for (int i = 0; i < network.size(); i++) {
             attach(i);
@@ -84,36 +83,6 @@ final class LoopbackFaultTarget implements FaultTarget, AutoCloseable {
         int i = index(peer);
         network.restart(i);
         attach(i);
-    }
-
-    @Override
-    public void partition(List<Set<String>> groups) {
-        faults.partition(groups);
-    }
-
-    @Override
-    public void heal() {
-        faults.heal();
-    }
-
-    @Override
-    public void loss(LinkSelector links, double rate) {
-        faults.loss(links, rate);
-    }
-
-    @Override
-    public void latency(LinkSelector links, Duration delay, Duration jitter) {
-        faults.latency(links, delay, jitter);
-    }
-
-    @Override
-    public void clog(String peer) {
-        faults.clog(peer);
-    }
-
-    @Override
-    public void unclog(String peer) {
-        faults.unclog(peer);
     }
 
     @Override

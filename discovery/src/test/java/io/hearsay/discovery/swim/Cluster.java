@@ -1,5 +1,6 @@
 package io.hearsay.discovery.swim;
 
+import io.hearsay.discovery.runtime.VirtualTime;
 import io.hearsay.discovery.auth.KeyedHashAuthenticator;
 import io.hearsay.discovery.runtime.PeerRuntime;
 import io.hearsay.discovery.runtime.RandomSource;
@@ -14,14 +15,14 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * A few SWIM members on a {@link TestLoop}, messages delivered 1 ms after sending unless the sender or
+ * A few SWIM members on a {@link VirtualTime}, messages delivered 1 ms after sending unless the sender or
  * receiver is cut off. Peer 0 is an anchor; everyone starts knowing everyone (incarnation 1). Records
  * every death each member declares or learns.
  */
 final class Cluster {
     record Death(int observer, PkiId member, long incarnation) {}
 
-    final TestLoop loop = new TestLoop();
+    final VirtualTime loop = new VirtualTime();
     final List<PkiId> ids = new ArrayList<>();
     final Map<PkiId, Long> secrets = new HashMap<>();
     final Map<PkiId, String> organizations = new HashMap<>();

@@ -4,6 +4,7 @@ import io.hearsay.testnet.bench.Json;
 import io.hearsay.testnet.chart.CoverageCurve;
 import io.hearsay.testnet.chart.CoverageRecorder;
 import io.hearsay.testnet.chart.DisseminationChart;
+import io.hearsay.testnet.sim.ModelComparison;
 import io.hearsay.testnet.sim.SimulationRunner;
 import io.hearsay.testnet.sim.SimulationRunner.Mode;
 import io.hearsay.testnet.sim.SimulationRunner.Summary;
@@ -38,6 +39,9 @@ import picocli.CommandLine.Spec;
             "swim runs SWIM failure detection (the lan() preset) and crashes --crashes peers: it reports the time"
                     + " until every live peer holds a crashed peer dead, false deaths under --loss, and messages per peer"
                     + " per second.",
+            "models runs the three network models side by side on one seed (central index server, pure gossip, hybrid"
+                    + " anchors): join success while the index server or an anchor is down, messages per join, routed"
+                    + " delivery certainty, dissemination latency and residue.",
             "--modes runs several modes one after the other from the same seed; --chart FILE.svg (block modes) also"
                     + " draws the percentage of peers holding a block against the virtual ms since its cut, one line per"
                     + " mode, e.g. --modes fabric,hearsay --chart dissemination.svg.",
@@ -54,8 +58,8 @@ final class SimulateCommand implements Callable<Integer> {
     int peers;
 
     @Option(names = "--mode", paramLabel = "MODE", defaultValue = "hearsay",
-            description = "push, pull, push-pull, rumor-feedback-counter, rumor-blind-coin, fabric, hearsay or swim."
-                    + " Default: ${DEFAULT-VALUE}.")
+            description = "push, pull, push-pull, rumor-feedback-counter, rumor-blind-coin, fabric, hearsay, swim or"
+                    + " models. Default: ${DEFAULT-VALUE}.")
     String mode;
 
     @Option(names = "--fanout", paramLabel = "F", defaultValue = "0",
@@ -125,6 +129,9 @@ final class SimulateCommand implements Callable<Integer> {
         boolean swim = requested.stream().anyMatch(m -> SimulationRunner.SWIM_MODE.equals(m.toLowerCase(Locale.ROOT)));
         if (swim && requested.size() == 1 && chart == null) {
             return callSwim();
+        }
+        if (requested.size() == 1 && MODELS_MODE.equals(requested.get(0).toLowerCase(Locale.ROOT)) && chart == null) {
+            return callModels();
         }
         if (swim) {
             throw new ParameterException(spec.commandLine(), "Invalid value for option '" + (chart == null ? "--modes" : "--chart")
@@ -203,6 +210,18 @@ final class SimulateCommand implements Callable<Integer> {
         }
         return new SimulationRunner.Options(peers, parsedMode, fanout, k, loss, seed, runs, blocks, blockBytes, degree,
                 blockIntervalMillis);
+    }
+
+    /** {@code --mode models}: the three network models side by side on one seed ({@link ModelComparison}). */
+    static final String MODELS_MODE = "models";
+
+    private Integer callModels() {
+        OptionRanges.check(spec, "--peers", peers, 100, 100_000);
+        PrintWriter out = spec.commandLine().getOut();
+        ModelComparison.Result result = ModelComparison.run(ModelComparison.Scenario.defaults(seed).withPeers(peers));
+        out.print(result.table());
+        out.flush();
+        return 0;
     }
 
     private Integer callSwim() {

@@ -92,4 +92,16 @@ class SimulateCommandTest {
         assertThat(loss.exitCode()).isEqualTo(2);
         assertThat(loss.err()).contains("--loss");
     }
+
+    @Test
+    void modelsPrintsTheThreeNetworkModelsSideBySideReproduciblyFromTheSeed() {
+        CliRun first = CliRun.of("simulate", "--mode", "models", "--peers", "300", "--seed", "5");
+        CliRun second = CliRun.of("simulate", "--mode", "models", "--peers", "300", "--seed", "5");
+
+        assertThat(first.exitCode()).as(first.toString()).isZero();
+        assertThat(first.out()).contains("| | central index | pure gossip | hybrid (anchors) |")
+                .containsPattern("joins succeeded while it is down \\| 0% .*\\| 100% .*\\| 100% ")
+                .contains("SEED=5");
+        assertThat(second.out()).isEqualTo(first.out());
+    }
 }

@@ -1,12 +1,10 @@
-package io.hearsay.discovery.swim;
+package io.hearsay.discovery.runtime;
 
-import io.hearsay.discovery.runtime.Clock;
-import io.hearsay.discovery.runtime.Scheduler;
 import java.util.Comparator;
 import java.util.PriorityQueue;
 
-/** Virtual time for unit tests: a queue of tasks by (time, scheduling order), run one at a time. */
-final class TestLoop implements Clock, Scheduler {
+/** Virtual time for unit tests: tasks run one at a time in (time, scheduling order). */
+public final class VirtualTime implements Clock, Scheduler {
     private static final class Task implements Timer {
         final long atMillis;
         final long order;
@@ -43,7 +41,7 @@ final class TestLoop implements Clock, Scheduler {
     }
 
     /** Runs every task due up to {@code millis} from now, then sets the clock there. */
-    void advance(long millis) {
+    public void advance(long millis) {
         long until = nowMillis + millis;
         while (!queue.isEmpty() && queue.peek().atMillis <= until) {
             Task task = queue.poll();

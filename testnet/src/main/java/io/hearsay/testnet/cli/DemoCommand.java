@@ -1,7 +1,10 @@
 package io.hearsay.testnet.cli;
 
 import io.hearsay.testnet.demo.LedgerDemo;
+import io.hearsay.testnet.faults.ChaosScenario;
 import io.hearsay.testnet.faults.Scenario;
+import io.hearsay.testnet.spec.NetworkSpec;
+import java.time.Duration;
 import io.hearsay.testnet.demo.NetworkDemo;
 import io.hearsay.testnet.support.WorkDirectory;
 import java.io.PrintWriter;
@@ -38,6 +41,11 @@ final class DemoCommand implements Callable<Integer> {
             description = "Network demo: the faults and load to run, a scenario file (see scenarios/demo.yaml)."
                     + " Default: the built-in demo scenario.")
     Path scenarioFile;
+
+    @Option(names = "--chaos-seed", paramLabel = "SEED",
+            description = "Network demo: instead of a scenario file, 20 s of random faults (kills, restarts, partitions,"
+                    + " loss, latency) generated from SEED; the same seed replays the same faults.")
+    Long chaosSeed;
 
     @Option(names = "--blocks", paramLabel = "N", defaultValue = "" + LedgerDemo.Config.BLOCKS_DEFAULT,
             description = "Ledger demo: blocks of transfers to commit after the genesis block, 1 to "
@@ -83,7 +91,12 @@ final class DemoCommand implements Callable<Integer> {
             out.println("Hearsay network demo: 2 organisations x 2 peers and an orderer; bank transfers through the"
                     + " Fabric Gateway SDK");
             out.printf("  %-16s %s%n", "data directory", where);
-            Scenario scenario = scenarioFile == null ? Scenario.example("demo") : Scenario.load(scenarioFile);
+            if (chaosSeed != null && scenarioFile != null) {
+                throw new ParameterException(spec.commandLine(), "--chaos-seed and --scenario each choose the faults; give one");
+            }
+            Scenario scenario = chaosSeed != null
+                    ? ChaosScenario.generate(chaosSeed, NetworkSpec.defaults().peersByOrganization(), Duration.ofSeconds(20), 25)
+                    : scenarioFile == null ? Scenario.example("demo") : Scenario.load(scenarioFile);
             NetworkDemo demo = new NetworkDemo(new NetworkDemo.Config(NetworkDemo.Config.ACCOUNTS_DEFAULT,
                     NetworkDemo.Config.OPENING_BALANCE, workers, scenario), out);
             NetworkDemo.Result result = demo.run(directory.path());

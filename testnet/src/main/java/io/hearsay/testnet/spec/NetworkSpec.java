@@ -139,6 +139,15 @@ public record NetworkSpec(String name, NetworkModel model, ProtocolSpec protocol
         return new NetworkSpec(name, model, protocol, organizations, orderer, channels, ports, directory);
     }
 
+    /** Every peer's name, by organisation (MSP id), in spec order. */
+    public java.util.Map<String, List<String>> peersByOrganization() {
+        java.util.Map<String, List<String>> peers = new java.util.LinkedHashMap<>();
+        for (OrganizationSpec organization : organizations) {
+            peers.put(organization.mspId(), organization.peerNames());
+        }
+        return peers;
+    }
+
     /** The block gossip settings every peer runs with. */
     public BlockGossipConfig blockGossipConfig() {
         return protocol.blockGossipConfig();

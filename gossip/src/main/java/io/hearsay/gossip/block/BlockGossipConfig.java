@@ -110,6 +110,66 @@ public record BlockGossipConfig(
     }
 
     /** The same settings with another push fanout (the simulator's {@code --fanout}). */
+    /**
+     * This config with single fields replaced by name ({@code pushFanout: 6}), as a network spec or a peer's config
+     * file gives them; values are numbers and booleans, or their text. The relations between fields are checked as
+     * for any config.
+     *
+     * @throws IllegalArgumentException naming the field: unknown, of the wrong type, or out of range
+     */
+    public BlockGossipConfig withOverrides(java.util.Map<String, ?> overrides) {
+        java.lang.reflect.RecordComponent[] components = BlockGossipConfig.class.getRecordComponents();
+        for (String name : overrides.keySet()) {
+            if (java.util.Arrays.stream(components).noneMatch(c -> c.getName().equals(name))) {
+                throw new IllegalArgumentException(name + ": unknown field; allowed: " + String.join(", ",
+                        java.util.Arrays.stream(components).map(java.lang.reflect.RecordComponent::getName).sorted().toList()));
+            }
+        }
+        Object[] arguments = new Object[components.length];
+        Class<?>[] types = new Class<?>[components.length];
+        try {
+            for (int i = 0; i < components.length; i++) {
+                java.lang.reflect.RecordComponent component = components[i];
+                types[i] = component.getType();
+                Object override = overrides.get(component.getName());
+                arguments[i] = override == null ? component.getAccessor().invoke(this) : coerce(component, override);
+            }
+            return BlockGossipConfig.class.getDeclaredConstructor(types).newInstance(arguments);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            if (e.getCause() instanceof IllegalArgumentException refused) {
+                throw refused;
+            }
+            throw new IllegalStateException("BlockGossipConfig failed to construct: " + e.getCause(), e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("BlockGossipConfig's canonical constructor is not accessible", e);
+        }
+    }
+
+    private static Object coerce(java.lang.reflect.RecordComponent component, Object value) {
+        String name = component.getName();
+        String text = String.valueOf(value).trim();
+        if (component.getType() == boolean.class) {
+            if (value instanceof Boolean || text.equals("true") || text.equals("false")) {
+                return Boolean.parseBoolean(text);
+            }
+            throw new IllegalArgumentException(name + ": must be true or false, got " + value);
+        }
+        long number;
+        try {
+            number = value instanceof Integer || value instanceof Long ? ((Number) value).longValue() : Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + ": must be an integer, got " + value);
+        }
+        if (component.getType() == int.class) {
+            if (number < Integer.MIN_VALUE || number > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(name + ": must be between " + Integer.MIN_VALUE + " and "
+                        + Integer.MAX_VALUE + ", got " + number);
+            }
+            return (int) number;
+        }
+        return number;
+    }
+
     public BlockGossipConfig withPushFanout(int fanout) {
         return new BlockGossipConfig(fanout, lazyPushThresholdBytes, announceToAllNeighbours, hedgeDelayMillis, heartbeatIntervalMillis,
                 heartbeatFanout, pullOnHeartbeat, pullWindowBlocks, pullResponseDelayMillis, repairOnHeartbeat,

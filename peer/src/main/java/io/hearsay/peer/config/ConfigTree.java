@@ -190,6 +190,22 @@ public final class ConfigTree {
         return raw(key).map(v -> HostPort.parse(String.valueOf(v), message -> invalid(key, message))).orElse(fallback);
     }
 
+    /**
+     * Every value under {@code prefix} (a mapping in the file, or dotted keys from overrides), by the rest of its key:
+     * for options whose names are open-ended, such as the fields of a protocol config.
+     */
+    public Map<String, Object> subtree(String prefix) {
+        String start = prefix + ".";
+        Map<String, Object> values = new java.util.TreeMap<>();
+        this.values.forEach((key, value) -> {
+            if (key.regionMatches(true, 0, start, 0, start.length())) {
+                read.add(key);
+                values.put(key.substring(start.length()), value);
+            }
+        });
+        return values;
+    }
+
     /** A list of mappings, each read through its own tree whose keys are relative to the element. */
     public List<ConfigTree> list(String key) {
         Optional<Object> value = raw(key);

@@ -7,10 +7,13 @@ import io.hearsay.peer.config.ConfigTree;
 import io.hearsay.peer.config.ConfigTree.HostPort;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Everything a peer node needs to start, from {@code peer.yaml} (see {@code peer/README} in the repository and
@@ -37,11 +40,22 @@ import java.util.Optional;
  * @param requestBytesMax the largest client request accepted (default 100 MiB, Fabric's {@code maxRecvMsgSize})
  * @param timeWindow how far a request's timestamp may be from this node's clock (default 15 min, Fabric's)
  * @param endorsementTimeout how long to wait for another organisation's endorsement (default 10 s, Fabric's)
+ * @param gossipOverrides single fields of the preset's {@code BlockGossipConfig} replaced by name
+ *     ({@code gossip.overrides.pushFanout: 6}); default none
  */
 public record PeerConfig(String name, String mspId, Path msp, Path tlsCertificate, Path tlsKey, HostPort listen,
         HostPort operations, Path dataDirectory, List<ChannelEntry> channels, Optional<HostPort> orderer, LeaderMode leader,
         GossipPreset gossipPreset, List<Neighbour> neighbours, int requestBytesMax, Duration timeWindow,
-        Duration endorsementTimeout) {
+        Duration endorsementTimeout, Map<String, Object> gossipOverrides) {
+
+    /** A config with the preset's gossip settings as they are. */
+    public PeerConfig(String name, String mspId, Path msp, Path tlsCertificate, Path tlsKey, HostPort listen,
+            HostPort operations, Path dataDirectory, List<ChannelEntry> channels, Optional<HostPort> orderer, LeaderMode leader,
+            GossipPreset gossipPreset, List<Neighbour> neighbours, int requestBytesMax, Duration timeWindow,
+            Duration endorsementTimeout) {
+        this(name, mspId, msp, tlsCertificate, tlsKey, listen, operations, dataDirectory, channels, orderer, leader,
+                gossipPreset, neighbours, requestBytesMax, timeWindow, endorsementTimeout, Map.of());
+    }
 
     public static final HostPort DEFAULT_LISTEN = new HostPort("127.0.0.1", 7051);
     public static final HostPort DEFAULT_OPERATIONS = new HostPort("127.0.0.1", 9443);
@@ -112,6 +126,8 @@ public record PeerConfig(String name, String mspId, Path msp, Path tlsCertificat
 
     public PeerConfig {
         Objects.requireNonNull(name, "name");
+        gossipOverrides = Collections.unmodifiableMap(canonicalFieldNames(gossipOverrides));
+        gossipConfig(gossipPreset, gossipOverrides); // an unusable override fails here, before anything starts
         Objects.requireNonNull(leader, "leader");
         channels = List.copyOf(channels);
         neighbours = List.copyOf(neighbours);
@@ -120,6 +136,27 @@ public record PeerConfig(String name, String mspId, Path msp, Path tlsCertificat
         }
         if (channels.stream().map(ChannelEntry::name).distinct().count() != channels.size()) {
             throw new ConfigException("channels: a channel is listed twice");
+        }
+    }
+
+    /** The gossip settings this peer runs with: the preset, with the overrides applied. */
+    public BlockGossipConfig gossipConfig() {
+        return gossipConfig(gossipPreset, gossipOverrides);
+    }
+
+    /** Environment variables lose case ({@code HEARSAY_PEER_GOSSIP_OVERRIDES_PUSHFANOUT}): match field names regardless. */
+    private static Map<String, Object> canonicalFieldNames(Map<String, Object> overrides) {
+        Map<String, Object> canonical = new TreeMap<>();
+        overrides.forEach((name, value) -> canonical.put(java.util.Arrays.stream(BlockGossipConfig.class.getRecordComponents())
+                .map(java.lang.reflect.RecordComponent::getName).filter(name::equalsIgnoreCase).findFirst().orElse(name), value));
+        return canonical;
+    }
+
+    private static BlockGossipConfig gossipConfig(GossipPreset preset, Map<String, Object> overrides) {
+        try {
+            return preset.config().withOverrides(overrides);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("gossip.overrides." + e.getMessage());
         }
     }
 
@@ -143,6 +180,7 @@ public record PeerConfig(String name, String mspId, Path msp, Path tlsCertificat
         Optional<HostPort> orderer = Optional.ofNullable(tree.hostPort("orderer", null));
         LeaderMode leader = LeaderMode.parse(tree.string("leader", "elected"));
         GossipPreset preset = tree.enumValue("gossip.preset", GossipPreset.class, GossipPreset.LAN);
+        Map<String, Object> overrides = tree.subtree("gossip.overrides");
         List<Neighbour> neighbours = tree.list("neighbours").stream()
                 .map(n -> {
                     HostPort endpoint = n.hostPort("endpoint", null);
@@ -165,6 +203,6 @@ public record PeerConfig(String name, String mspId, Path msp, Path tlsCertificat
         }
         tree.requireAllRead();
         return new PeerConfig(name, mspId, msp, tlsCertificate, tlsKey, listen, operations, data, channels, orderer, leader,
-                preset, neighbours, requestBytesMax, timeWindow, endorsementTimeout);
+                preset, neighbours, requestBytesMax, timeWindow, endorsementTimeout, overrides);
     }
 }

@@ -183,7 +183,7 @@ public final class PeerNode implements AutoCloseable {
                 new EndorserService(checker, local, serviceExecutor).bindService());
 
         GossipPeer.Settings settings = new GossipPeer.Settings(config.name(),
-                new InetSocketAddress(config.listen().host(), config.listen().port()), config.gossipPreset().config(),
+                new InetSocketAddress(config.listen().host(), config.listen().port()), config.gossipConfig(),
                 GossipTransportConfig.defaults(), IntegrityConfig.defaults());
         gossip = GossipPeer.start(settings, identity, tls, msps, resources, services, config.requestBytesMax());
         for (Map.Entry<String, Ledger> entry : ledgers.entrySet()) {

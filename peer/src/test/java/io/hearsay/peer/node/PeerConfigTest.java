@@ -114,4 +114,18 @@ class PeerConfigTest {
         assertThatThrownBy(() -> load("name: [unclosed\n", Map.of(), Map.of()))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("is not valid YAML");
     }
+
+    @Test
+    void gossipOverridesReplaceSingleFieldsOfThePresetFromTheFileOrTheEnvironment() throws Exception {
+        PeerConfig config = load(VALID + "gossip:\n  preset: wan\n  overrides:\n    pushFanout: 6\n",
+                Map.of("HEARSAY_PEER_GOSSIP_OVERRIDES_TREEPUSH", "false"), Map.of());
+        assertThat(config.gossipConfig().pushFanout()).isEqualTo(6);
+        assertThat(config.gossipConfig().treePush()).isFalse();
+        assertThat(config.gossipConfig().heartbeatIntervalMillis())
+                .isEqualTo(io.hearsay.gossip.block.BlockGossipConfig.wan().heartbeatIntervalMillis());
+        assertThatThrownBy(() -> load(VALID, Map.of(), Map.of("gossip.overrides.fanout", "3")))
+                .hasMessageContaining("gossip.overrides.fanout: unknown field; allowed: ").hasMessageContaining("pushFanout");
+        assertThatThrownBy(() -> load(VALID, Map.of(), Map.of("gossip.overrides.pushFanout", "0")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("pushFanout is 0");
+    }
 }

@@ -90,10 +90,6 @@ public final class NetworkLauncher {
     /** What the spec asks for that the nodes cannot do yet; the network still starts, and the user is told. */
     static List<String> warnings(NetworkSpec spec) {
         List<String> warnings = new ArrayList<>();
-        if (!spec.protocol().overrides().isEmpty()) {
-            warnings.add("protocol.overrides " + spec.protocol().overrides().keySet() + " are not applied: a peer node"
-                    + " takes only a gossip preset, so every peer runs " + spec.protocol().preset().specName());
-        }
         if (spec.model() != NetworkModel.GOSSIP) {
             warnings.add("model " + spec.model().specName() + " runs as gossip: peers link in a full mesh within their"
                     + " organisation and to the other organisations' anchor peers");
@@ -125,7 +121,7 @@ public final class NetworkLauncher {
                         .toList(),
                 Optional.of(orderer), PeerConfig.LeaderMode.ELECTED, PeerConfig.GossipPreset.valueOf(spec.protocol().preset().name()),
                 neighbours, PeerConfig.DEFAULT_REQUEST_BYTES_MAX, TimeWindow.DEFAULT_WINDOW,
-                PeerConfig.DEFAULT_ENDORSEMENT_TIMEOUT);
+                PeerConfig.DEFAULT_ENDORSEMENT_TIMEOUT, spec.protocol().overrides());
     }
 
     /** {@code plan}'s peer as a neighbour listening on {@code port}; its TLS server name is its host name. */
@@ -165,6 +161,6 @@ public final class NetworkLauncher {
     private static PeerConfig withBoundPorts(PeerConfig c, String host, PeerNode node, List<PeerConfig.Neighbour> neighbours) {
         return new PeerConfig(c.name(), c.mspId(), c.msp(), c.tlsCertificate(), c.tlsKey(), new HostPort(host, node.port()),
                 new HostPort(host, node.operationsPort()), c.dataDirectory(), c.channels(), c.orderer(), c.leader(),
-                c.gossipPreset(), neighbours, c.requestBytesMax(), c.timeWindow(), c.endorsementTimeout());
+                c.gossipPreset(), neighbours, c.requestBytesMax(), c.timeWindow(), c.endorsementTimeout(), c.gossipOverrides());
     }
 }

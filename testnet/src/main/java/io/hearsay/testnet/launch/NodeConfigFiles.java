@@ -33,7 +33,12 @@ public final class NodeConfigFiles {
                 .map(c -> ordered("name", c.name(), "genesis", path(c.genesis()))).toList());
         config.orderer().ifPresent(orderer -> root.put("orderer", orderer.toString()));
         root.put("leader", config.leader().name().toLowerCase(Locale.ROOT));
-        root.put("gossip", Map.of("preset", config.gossipPreset().name().toLowerCase(Locale.ROOT)));
+        Map<String, Object> gossip = new java.util.LinkedHashMap<>();
+        gossip.put("preset", config.gossipPreset().name().toLowerCase(Locale.ROOT));
+        if (!config.gossipOverrides().isEmpty()) {
+            gossip.put("overrides", new java.util.TreeMap<>(config.gossipOverrides()));
+        }
+        root.put("gossip", gossip);
         root.put("neighbours", config.neighbours().stream()
                 .map(n -> ordered("endpoint", n.endpoint().toString(), "mspId", n.mspId(), "cert", path(n.certificate()),
                         "serverName", n.serverName()))

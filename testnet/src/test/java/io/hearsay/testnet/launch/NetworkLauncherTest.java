@@ -104,10 +104,21 @@ class NetworkLauncherTest {
         NetworkSpec fabric = NetworkSpec.example("fabric-preset");
         NetworkSpec hybrid = NetworkSpec.example("three-orgs-hybrid");
 
-        assertThat(NetworkLauncher.warnings(fabric)).singleElement().asString()
-                .contains("protocol.overrides [heartbeatIntervalMillis] are not applied");
+        assertThat(NetworkLauncher.warnings(fabric)).as("protocol overrides are applied now").isEmpty();
         assertThat(NetworkLauncher.warnings(hybrid)).singleElement().asString().contains("model hybrid runs as gossip");
         assertThat(NetworkLauncher.warnings(NetworkSpec.defaults())).isEmpty();
+    }
+
+    @Test
+    void theSpecsProtocolOverridesReachEveryPeerAndItsConfigFile(@TempDir Path directory) {
+        NetworkSpec fabric = inDirectory(NetworkSpec.example("fabric-preset"), directory);
+        try (RunningNetwork network = NetworkLauncher.launch(fabric)) {
+            for (PeerNode peer : network.peers()) {
+                PeerConfig config = PeerConfig.from(ConfigTree.load(network.layout().peerConfig(peer.name()), "HEARSAY_PEER",
+                        Map.of(), Map.of()));
+                assertThat(config.gossipConfig()).isEqualTo(fabric.blockGossipConfig());
+            }
+        }
     }
 
     @Test

@@ -94,10 +94,11 @@ public final class ProcessLauncher {
             throw e;
         }
         return new ProcessNetwork(spec, layout, material, NetworkLauncher.warnings(spec), plans, links, operationsPorts,
-                started);
+                java, started);
     }
 
-    private static ProcessNetwork.NodeProcess start(JavaCommand java, String name, String command, Path config,
+    /** Starts one node's JVM, its output appended to {@code directory}/{@link #LOG_FILE} (a restart adds to it). */
+    static ProcessNetwork.NodeProcess start(JavaCommand java, String name, String command, Path config,
             Path directory) {
         Path log = directory.resolve(LOG_FILE);
         try {

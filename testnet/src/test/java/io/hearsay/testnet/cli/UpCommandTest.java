@@ -82,6 +82,91 @@ class UpCommandTest {
         assertThat(run.err()).contains("'--timeout'").contains("between 1 and 3600");
     }
 
+    @Test
+    void upWithAScenarioKillsRestartsConvergesAndVerifies(@TempDir Path directory) throws Exception {
+        Path scenario = Files.writeString(directory.resolve("kill-restart.yaml"), """
+                name: kill-restart
+                seed: 7
+                steps:
+                  - {at: 0s, load: {tps: 20}}
+                  - {at: 2s, kill: peer1.org1.example.com}
+                  - {at: 5s, restart: peer1.org1.example.com}
+                  - {at: 8s, load: off}
+                  - {at: 8s, converge: {timeout: 30s}}
+                """);
+
+        CliRun run = CliRun.of("up", "--scenario", scenario.toString(), "--data-dir", directory.resolve("net").toString(),
+                "--timeout", "30");
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.out()).contains("scenario kill-restart (seed 7): 5 steps")
+                .containsPattern("(?m)^\\s*\\S+\\s+kill: peer1\\.org1\\.example\\.com\\s+done in")
+                .containsPattern("(?m)^\\s*\\S+\\s+restart: peer1\\.org1\\.example\\.com\\s+done in")
+                .containsPattern("(?m)^\\s*\\S+\\s+converge: \\{timeout: 30s}\\s+done in")
+                .contains("scenario kill-restart (seed 7): passed")
+                .doesNotContain("not verified")
+                .endsWith("verdict: CONSISTENT" + System.lineSeparator());
+    }
+
+    @Test
+    void upWithProcessesRunsASigkillScenario(@TempDir Path directory) throws Exception {
+        Path scenario = Files.writeString(directory.resolve("crash.yaml"), """
+                name: crash
+                steps:
+                  - {at: 0s, load: {tps: 20}}
+                  - {at: 3s, sigkill: peer1.org2.example.com}
+                  - {at: 4s, kill: peer1.org1.example.com}
+                  - {at: 7s, restart: peer1.org2.example.com}
+                  - {at: 7s, restart: peer1.org1.example.com}
+                  - {at: 11s, load: off}
+                  - {at: 11s, converge: {timeout: 40s}}
+                """);
+        Path data = directory.resolve("net");
+
+        CliRun run = CliRun.of("up", "--processes", "--jvm-option=-XX:TieredStopAtLevel=1", "--scenario",
+                scenario.toString(), "--data-dir", data.toString(), "--timeout", "40");
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.out()).containsPattern("(?m)^\\s*\\S+\\s+sigkill: peer1\\.org2\\.example\\.com\\s+done in")
+                .containsPattern("(?m)^\\s*\\S+\\s+kill: peer1\\.org1\\.example\\.com\\s+done in")
+                .contains("scenario crash (seed 1): passed")
+                .endsWith("verdict: CONSISTENT" + System.lineSeparator());
+        // Each crashed peer's JVM was started twice, both writing to the same log.
+        assertThat(data.resolve("peer1.org2.example.com").resolve("node.log")).content()
+                .containsPattern("(?s)listening on.*listening on");
+    }
+
+    @Test
+    void aScenarioStepTheNetworkCannotDoFailsTheRun(@TempDir Path directory) throws Exception {
+        Path scenario = Files.writeString(directory.resolve("sigkill.yaml"), """
+                steps:
+                  - {at: 0s, sigkill: peer0.org1.example.com}
+                  - {at: 1s, converge: {timeout: 10s}}
+                """);
+
+        CliRun run = CliRun.of("up", "--scenario", scenario.toString(), "--data-dir", directory.resolve("net").toString(),
+                "--timeout", "30");
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+        assertThat(run.out()).containsPattern("sigkill: peer0\\.org1\\.example\\.com\\s+FAILED: .*--processes")
+                .contains("1 later step(s) not run").contains("verdict: SCENARIO FAILED");
+    }
+
+    @Test
+    void aScenarioNamingAnUnknownPeerIsOneLineAndNothingStarts(@TempDir Path directory) throws Exception {
+        Path scenario = Files.writeString(directory.resolve("typo.yaml"), """
+                steps:
+                  - {at: 0s, kill: peer9.org1.example.com}
+                """);
+
+        CliRun run = CliRun.of("up", "--scenario", scenario.toString(), "--data-dir", directory.resolve("net").toString());
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+        assertThat(run.err().lines()).singleElement().asString().startsWith("error: ")
+                .contains("peer9.org1.example.com").contains("peer0.org1.example.com");
+        assertThat(Files.exists(directory.resolve("net"))).isFalse();
+    }
+
     private static Set<String> headHashes(String out) {
         return out.lines().filter(l -> l.startsWith("peer")).map(l -> l.split("\\s+")[4])
                 .collect(Collectors.toSet());

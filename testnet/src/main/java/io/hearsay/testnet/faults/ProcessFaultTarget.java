@@ -58,18 +58,7 @@ public final class ProcessFaultTarget implements FaultTarget {
 
     @Override
     public void load(double transactionsPerSecond) {
-        if (transactionsPerSecond <= 0) {
-            try {
-                load.stop();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return;
-        }
-        load.rate(transactionsPerSecond);
-        if (!load.running()) {
-            load.start(workers, seed);
-        }
+        load.drive(transactionsPerSecond, workers, seed);
     }
 
     @Override

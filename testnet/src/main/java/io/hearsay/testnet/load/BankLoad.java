@@ -129,6 +129,25 @@ public final class BankLoad implements AutoCloseable {
         return running.get();
     }
 
+    /**
+     * A scenario's load step: transfers at {@code transactionsPerSecond} from now on, starting {@code workerCount}
+     * workers (choices from {@code seed}) if none run; 0 stops them.
+     */
+    public void drive(double transactionsPerSecond, int workerCount, long seed) {
+        if (transactionsPerSecond <= 0) {
+            try {
+                stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return;
+        }
+        rate(transactionsPerSecond);
+        if (!running()) {
+            start(workerCount, seed);
+        }
+    }
+
     /** Starts {@code workerCount} closed-loop workers; transfer choices come from {@code seed}. */
     public void start(int workerCount, long seed) {
         if (accounts.size() < 2) {

@@ -16,6 +16,9 @@ import io.hearsay.gossip.block.GossipCounters;
 import io.hearsay.identity.PkiId;
 import io.hearsay.identity.SigningIdentity;
 import io.hearsay.peer.election.ChannelElection;
+import io.hearsay.peer.metrics.MessageType;
+import io.hearsay.peer.metrics.WireCounters;
+import io.hearsay.peer.metrics.WireSize;
 import io.hearsay.peer.runtime.NodeResources;
 import io.hearsay.peer.runtime.NodeRuntime;
 import io.hearsay.peer.runtime.SerialExecutor;
@@ -40,6 +43,9 @@ import org.slf4j.LoggerFactory;
  * with its own {@link SerialExecutor} so each channel's protocol runs single-threaded and channels run in parallel.
  * When the node elects its leaders, the channel's {@link ChannelElection} runs on the same executor and learns its
  * organisation's heights from the heartbeats gossip receives.
+ *
+ * <p>It counts, for the node's metrics, every message it puts on the wire and every one that arrives for it, by
+ * type and encoded size ({@link WireCounters}), at the two adapters below, which see each signed message once.
  */
 public final class ChannelGossip {
     private static final Logger LOG = LoggerFactory.getLogger(ChannelGossip.class);
@@ -55,6 +61,8 @@ public final class ChannelGossip {
     private final PeerRuntime runtime;
     private final GossipPeer.Settings settings;
     private final DropLog dropLog;
+    /** Written on the serial executor only: the wire lambda and the inbound handlers run there. */
+    private final WireCounters wireCounters = new WireCounters();
     /** Set once by {@link #elect}; then read and used only on the serial executor. */
     private volatile ChannelElection election;
 
@@ -71,8 +79,12 @@ public final class ChannelGossip {
         this.settings = settings;
         this.dropLog = dropLog;
         this.membership = new NeighbourMembership(self, network::identity);
-        Transport<SignedMessage<BlockMessage>> wire = (to, signed) ->
-                network.send(to, BlockWire.encode(channelId, signed), BlockWire.isBulk(signed.message()));
+        Transport<SignedMessage<BlockMessage>> wire = (to, signed) -> {
+            byte[] envelope = BlockWire.encode(channelId, signed);
+            if (network.send(to, envelope, BlockWire.isBulk(signed.message()))) {
+                wireCounters.sent(MessageType.of(signed.message()), envelope.length);
+            }
+        };
         // Sequence numbers must exceed every one a previous incarnation used: start at the wall clock in microseconds.
         long firstSequence = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
         this.channel = new AuthenticatedChannel<>(self, new EcdsaAuthenticator(identity, network::identity),
@@ -107,7 +119,7 @@ public final class ChannelGossip {
             throw new IllegalStateException(name + " already runs an election");
         }
         ChannelElection started = new ChannelElection(electionSettings, channelId, identity, network, runtime.fork(),
-                gossip::height, settings.integrity(), listener, dropLog::dropped);
+                gossip::height, settings.integrity(), listener, dropLog::dropped, wireCounters);
         election = started;
         serial.execute(started::start);
         return started;
@@ -137,6 +149,7 @@ public final class ChannelGossip {
     void onElectionMessage(PkiId from, SignedMessage<ElectionMessage> signed, Runnable done) {
         serial.execute(() -> {
             try {
+                wireCounters.received(MessageType.ELECTION, WireSize.ofElection(channelId, signed));
                 ChannelElection running = election;
                 if (running == null) {
                     dropLog.dropped(from, "an election message for channel '" + channelId + "', where this peer does "
@@ -154,6 +167,7 @@ public final class ChannelGossip {
     void onMessage(PkiId from, SignedMessage<BlockMessage> signed, Runnable done) {
         serial.execute(() -> {
             try {
+                wireCounters.received(MessageType.of(signed.message()), WireSize.ofBlockMessage(channelId, signed));
                 channel.onMessage(from, signed);
             } finally {
                 done.run();
@@ -180,6 +194,31 @@ public final class ChannelGossip {
 
     public GossipCounters counters() {
         return gossip.counters();
+    }
+
+    /** Messages sent and received on this channel by type, with their bytes; read from any thread. */
+    public WireCounters wireCounters() {
+        return wireCounters;
+    }
+
+    /** Gossip and election signatures verified and found valid; any thread (may lag by a few messages). */
+    public long verificationsPassed() {
+        ChannelElection running = election;
+        return channel.verificationsPassed() + (running == null ? 0 : running.verificationsPassed());
+    }
+
+    /** Gossip and election signatures refused; any thread (may lag by a few messages). */
+    public long verificationsFailed() {
+        ChannelElection running = election;
+        return channel.verificationsFailed() + (running == null ? 0 : running.verificationsFailed());
+    }
+
+    /**
+     * Announcements of blocks this peer already had or held, skipped before their signature check (a duplicate
+     * "I have block n"); any thread, may lag. Duplicate block bodies are {@link GossipCounters.Counter#DUPLICATE_BODIES}.
+     */
+    public long duplicateAnnouncements() {
+        return channel.staleSkipped();
     }
 
     /** Messages the authentication layer dropped, by reason. */

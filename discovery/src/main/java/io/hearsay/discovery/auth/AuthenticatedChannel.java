@@ -108,6 +108,10 @@ public final class AuthenticatedChannel<M> implements MessageHandler<SignedMessa
     private final List<PkiId> lastReceivers = new ArrayList<>(8);
     private Predicate<M> stale = message -> false;
     private long staleSkipped;
+    // Signature checks, for the node's metrics: plain fields, written on the protocol's thread and read by others
+    // without a lock (a reader may see a count a few messages old). A failure is also a BAD_SIGNATURE drop.
+    private long verificationsPassed;
+    private long verificationsFailed;
 
     /**
      * @param firstSequence where this incarnation's sequence numbers start. They must exceed every number the
@@ -169,6 +173,16 @@ public final class AuthenticatedChannel<M> implements MessageHandler<SignedMessa
         return staleSkipped;
     }
 
+    /** Signatures checked and found valid; any thread (the count may lag by a few messages). */
+    public long verificationsPassed() {
+        return verificationsPassed;
+    }
+
+    /** Signatures checked and refused (each also a {@link Drop#BAD_SIGNATURE} drop); any thread, may lag. */
+    public long verificationsFailed() {
+        return verificationsFailed;
+    }
+
     /** Where the network delivers: checks, then passes the message to the protocol. */
     @Override
     public void onMessage(PkiId from, SignedMessage<M> signed) {
@@ -201,9 +215,11 @@ public final class AuthenticatedChannel<M> implements MessageHandler<SignedMessa
                     signed.message());
             authenticator.verify(from, content.buffer(), content.length(), signed.signature());
         } catch (AuthenticationException e) {
+            verificationsFailed++;
             drop(Drop.BAD_SIGNATURE, from, e.getMessage());
             return;
         }
+        verificationsPassed++;
         sender.record(signed.sequence());
         protocol.onMessage(from, signed.message());
     }

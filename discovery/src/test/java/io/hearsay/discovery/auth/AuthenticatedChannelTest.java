@@ -155,6 +155,20 @@ class AuthenticatedChannelTest {
     }
 
     @Test
+    void signatureChecksAreCountedPassedAndFailedButNotForMessagesDroppedBeforeTheCheck() {
+        SignedMessage<Note> genuine = signedBy(alice, "a");
+        bobsChannel.onMessage(alice.pkiId(), new SignedMessage<>(genuine.signer(), genuine.sequence(), note("evil"),
+                genuine.signature()));
+        bobsChannel.onMessage(alice.pkiId(), genuine);
+        bobsChannel.onMessage(alice.pkiId(), genuine); // a replay: refused before its signature is checked
+        bobsChannel.onMessage(carol.pkiId(), signedBy(alice, "b")); // another's link: likewise
+        bobsChannel.onMessage(carol.pkiId(), signedBy(carol, "c"));
+
+        assertThat(bobsChannel.verificationsPassed()).isEqualTo(2);
+        assertThat(bobsChannel.verificationsFailed()).isEqualTo(1).isEqualTo(bobsChannel.drops(Drop.BAD_SIGNATURE));
+    }
+
+    @Test
     void messageSignedByOneArrivingOnAnothersLinkIsDropped() {
         bobsChannel.onMessage(carol.pkiId(), signedBy(alice, "a"));
         assertThat(delivered).isEmpty();

@@ -16,6 +16,8 @@ import io.hearsay.discovery.runtime.Transport;
 import io.hearsay.identity.Identity;
 import io.hearsay.identity.PkiId;
 import io.hearsay.identity.SigningIdentity;
+import io.hearsay.peer.metrics.MessageType;
+import io.hearsay.peer.metrics.WireCounters;
 import io.hearsay.peer.transport.GossipNetwork;
 import io.hearsay.peer.wire.ElectionWire;
 import java.time.Instant;
@@ -92,10 +94,11 @@ public final class ChannelElection {
      * @param localHeight this peer's ledger height on the channel
      * @param listener told on the serial executor when this peer starts or stops leading; must not block
      * @param drops told of each message the authentication layer refused, with the reason
+     * @param wireCounters the channel's, where each election message this peer sends is counted (on the serial executor)
      */
     public ChannelElection(Settings settings, String channelId, SigningIdentity identity, GossipNetwork network,
             PeerRuntime runtime, LongSupplier localHeight, IntegrityConfig integrity, ElectionListener listener,
-            BiConsumer<PkiId, String> drops) {
+            BiConsumer<PkiId, String> drops, WireCounters wireCounters) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.channelId = Objects.requireNonNull(channelId, "channelId");
         this.scheduler = runtime.scheduler();
@@ -127,8 +130,12 @@ public final class ChannelElection {
                 return network.identity(peer).map(Identity::mspId);
             }
         };
-        Transport<SignedMessage<ElectionMessage>> wire = (to, signed) ->
-                network.send(to, ElectionWire.encode(channelId, signed), false);
+        Transport<SignedMessage<ElectionMessage>> wire = (to, signed) -> {
+            byte[] envelope = ElectionWire.encode(channelId, signed);
+            if (network.send(to, envelope, false)) {
+                wireCounters.sent(MessageType.ELECTION, envelope.length);
+            }
+        };
         // Sequence numbers must exceed every one a previous incarnation used: start at the wall clock in microseconds.
         long firstSequence = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
         this.channel = new AuthenticatedChannel<>(self, new EcdsaAuthenticator(identity, network::identity),
@@ -199,6 +206,16 @@ public final class ChannelElection {
                 scheduleRefresh();
             }
         });
+    }
+
+    /** Election signatures verified and found valid; any thread (may lag by a few messages). */
+    public long verificationsPassed() {
+        return channel.verificationsPassed();
+    }
+
+    /** Election signatures refused; any thread (may lag by a few messages). */
+    public long verificationsFailed() {
+        return channel.verificationsFailed();
     }
 
     /** Whether this peer leads its organisation on this channel now; any thread. */

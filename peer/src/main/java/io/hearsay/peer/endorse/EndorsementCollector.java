@@ -45,6 +45,12 @@ import org.hyperledger.fabric.protos.peer.ProposalResponse;
  * signs exactly this peer's proposal response payload and comes from a valid peer of the organisation asked:
  * anything else would fail the committer's policy check later, where the client can no longer fix it.
  *
+ * <p>A client may name the endorsing organisations itself ({@code EndorseRequest.endorsing_organizations}): then
+ * exactly those endorse, every one of them, and the policy is not consulted — as in Fabric, a set that does not
+ * satisfy it fails validation at commit ({@code ENDORSEMENT_POLICY_FAILURE}), which is the client's choice to make.
+ * A named organisation with no known peer, or whose peers could not be reached, fails the collection with
+ * {@link OrganizationsUnavailableException} (the gateway's {@code UNAVAILABLE}).
+ *
  * <p>Asynchronous: remote calls are gRPC futures with a per-endorser deadline; their answers are handled on
  * {@code executor}. No thread waits. Connections to other peers are kept and reused until {@link #close()}.
  */
@@ -74,7 +80,35 @@ public final class EndorsementCollector implements AutoCloseable {
      * EndorsementFailedException} when the contract refuses or the policy cannot be met.
      */
     public CompletableFuture<Collected> collect(CheckedProposal proposal) {
-        return collect(proposal, STATE_MISMATCH_RETRIES);
+        return collect(proposal, List.of());
+    }
+
+    /**
+     * Like {@link #collect(CheckedProposal)}, but when {@code endorsingOrganizations} is not empty exactly those
+     * organisations endorse (this peer's own only if listed), whatever the policy says. Fails with {@link
+     * OrganizationsUnavailableException} when a listed organisation has no peer that could be reached.
+     */
+    public CompletableFuture<Collected> collect(CheckedProposal proposal, List<String> endorsingOrganizations) {
+        return collect(proposal, new TreeSet<>(endorsingOrganizations), STATE_MISMATCH_RETRIES);
+    }
+
+    /**
+     * Organisations the client named to endorse could not be asked: none of their peers is known, or none answered.
+     * {@link #details()} has one entry per peer tried (or per organisation with none).
+     */
+    public static final class OrganizationsUnavailableException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        private final transient List<ErrorDetail> details;
+
+        OrganizationsUnavailableException(String message, List<ErrorDetail> details) {
+            super(message);
+            this.details = List.copyOf(details);
+        }
+
+        public List<ErrorDetail> details() {
+            return details;
+        }
     }
 
     /**
@@ -86,8 +120,8 @@ public final class EndorsementCollector implements AutoCloseable {
     static final int STATE_MISMATCH_RETRIES = 2;
     static final long STATE_MISMATCH_RETRY_MILLIS = 50;
 
-    private CompletableFuture<Collected> collect(CheckedProposal proposal, int retries) {
-        CompletableFuture<Collected> attempt = collectOnce(proposal);
+    private CompletableFuture<Collected> collect(CheckedProposal proposal, TreeSet<String> named, int retries) {
+        CompletableFuture<Collected> attempt = collectOnce(proposal, named);
         if (retries == 0) {
             return attempt;
         }
@@ -96,13 +130,14 @@ public final class EndorsementCollector implements AutoCloseable {
                     .anyMatch(d -> d.getMessage().equals(STATE_MISMATCH))) {
                 return CompletableFuture.supplyAsync(() -> proposal,
                                 CompletableFuture.delayedExecutor(STATE_MISMATCH_RETRY_MILLIS, TimeUnit.MILLISECONDS, executor))
-                        .thenCompose(p -> collect(p, retries - 1));
+                        .thenCompose(p -> collect(p, named, retries - 1));
             }
             return CompletableFuture.failedFuture(failure);
         });
     }
 
-    private CompletableFuture<Collected> collectOnce(CheckedProposal proposal) {
+    /** @param named the organisations the client named, sorted; empty to choose by policy */
+    private CompletableFuture<Collected> collectOnce(CheckedProposal proposal, TreeSet<String> named) {
         Endorsed own;
         try {
             own = local.endorse(proposal);
@@ -111,10 +146,30 @@ public final class EndorsementCollector implements AutoCloseable {
                     "failed to collect enough transaction endorsements, see attached details for more info",
                     List.of(GatewayErrors.detail(local.address(), local.mspId(), "chaincode response 500, " + e.getMessage()))));
         }
-        EndorsementPolicy policy = new EndorsementPolicies(proposal.channel().ledger().config()).policyFor(proposal.chaincode());
-        TreeSet<String> organizations = new TreeSet<>(policy.getMspIdsList());
+        TreeSet<String> organizations;
+        int required;
+        if (named.isEmpty()) {
+            EndorsementPolicy policy = new EndorsementPolicies(proposal.channel().ledger().config()).policyFor(proposal.chaincode());
+            organizations = new TreeSet<>(policy.getMspIdsList());
+            required = policy.getRequired();
+        } else {
+            organizations = new TreeSet<>(named);
+            required = named.size();
+            List<ErrorDetail> unknown = new ArrayList<>();
+            for (String organization : organizations) {
+                if (!organization.equals(local.mspId()) && directory.endorsers(organization).isEmpty()) {
+                    unknown.add(GatewayErrors.detail("", organization, "no peer of " + organization + " is known to endorse"));
+                }
+            }
+            if (!unknown.isEmpty()) {
+                return CompletableFuture.failedFuture(new OrganizationsUnavailableException(
+                        "no peers available to endorse for the requested organisations " + named
+                                + "; name organisations this peer knows peers of, or leave them out to follow the policy",
+                        unknown));
+            }
+        }
         boolean ownCounts = organizations.remove(local.mspId());
-        Round round = new Round(proposal, own, policy, organizations);
+        Round round = new Round(proposal, own, required, organizations, !named.isEmpty());
         if (ownCounts) {
             round.endorsements.put(local.mspId(), own.endorsement());
         }
@@ -145,16 +200,21 @@ public final class EndorsementCollector implements AutoCloseable {
         private final Endorsed own;
         private final int required;
         private final Deque<String> spareOrganizations;
+        /** The client named the organisations: one that none of whose peers could be reached is unavailable. */
+        private final boolean named;
+        /** Whether some endorser answered with a refusal or something unusable, rather than not at all. */
+        private boolean refused;
         private final TreeMap<String, Endorsement> endorsements = new TreeMap<>();
         private final List<ErrorDetail> failures = new ArrayList<>();
         private final CompletableFuture<Collected> outcome = new CompletableFuture<>();
         private int asking;
 
-        Round(CheckedProposal proposal, Endorsed own, EndorsementPolicy policy, TreeSet<String> others) {
+        Round(CheckedProposal proposal, Endorsed own, int required, TreeSet<String> others, boolean named) {
             this.proposal = proposal;
             this.own = own;
-            this.required = policy.getRequired();
+            this.required = required;
             this.spareOrganizations = new ArrayDeque<>(others);
+            this.named = named;
         }
 
         void start() {
@@ -191,6 +251,9 @@ public final class EndorsementCollector implements AutoCloseable {
                 @Override
                 public void onError(Throwable t) {
                     Status status = Status.fromThrowable(t);
+                    if (status.getCode() != Status.Code.UNAVAILABLE && status.getCode() != Status.Code.DEADLINE_EXCEEDED) {
+                        refused(); // it answered, with a refusal: reachable
+                    }
                     retry(endpoint, organization, endpoints, index, status.getCode() + ": " + status.getDescription());
                 }
 
@@ -198,6 +261,7 @@ public final class EndorsementCollector implements AutoCloseable {
                 public void onCompleted() {
                     String problem = response == null ? "no response" : problem(organization, response);
                     if (problem != null) {
+                        refused();
                         retry(endpoint, organization, endpoints, index, problem);
                     } else {
                         endorsed(organization, response.getEndorsement());
@@ -254,6 +318,10 @@ public final class EndorsementCollector implements AutoCloseable {
             settle.run();
         }
 
+        private synchronized void refused() {
+            refused = true;
+        }
+
         private synchronized void record(ErrorDetail failure) {
             failures.add(failure);
         }
@@ -292,8 +360,12 @@ public final class EndorsementCollector implements AutoCloseable {
                                 "the policy needs " + required + " organisations but only " + endorsements.size()
                                         + " can endorse"))
                         : List.copyOf(failures);
-                EndorsementFailedException failure = new EndorsementFailedException(
-                        "failed to collect enough transaction endorsements, see attached details for more info", details);
+                Exception failure = named && !refused
+                        ? new OrganizationsUnavailableException("no peer of the requested organisations could be "
+                                + "reached to endorse, see attached details for more info", details)
+                        : new EndorsementFailedException(
+                                "failed to collect enough transaction endorsements, see attached details for more info",
+                                details);
                 return () -> outcome.completeExceptionally(failure);
             }
             return () -> { };

@@ -46,6 +46,7 @@ import org.hyperledger.fabric.protos.peer.SignedProposal;
  * <pre>
  *  Evaluate: check proposal → simulate here                         → Response{200, result}
  *  Endorse:  check proposal → endorse here + other orgs (collector) → unsigned prepared Envelope
+ *            (the orgs the client named in endorsing_organizations, if any, else those the policy needs)
  *  Submit:   signed Envelope → verify client signature → orderer.broadcast → SubmitResponse{}
  * </pre>
  * Errors are gRPC statuses with Fabric's codes and {@code ErrorDetail}s, never a {@code Response{500}} the client
@@ -114,11 +115,14 @@ public final class ProposalGateway implements ProposalHandler {
             if (proposal == null) {
                 return;
             }
-            collector.collect(proposal).whenComplete((collected, failure) -> {
+            // The client may name the endorsing organisations (setEndorsingOrganizations); then they, not the policy, decide.
+            collector.collect(proposal, request.getEndorsingOrganizationsList()).whenComplete((collected, failure) -> {
                 if (failure == null) {
                     call.succeed(EndorseResponse.newBuilder().setPreparedTransaction(prepare(proposal, collected)).build());
                 } else if (unwrap(failure) instanceof EndorsementFailedException e) {
                     call.fail(GatewayErrors.error(Status.Code.ABORTED, ENDORSEMENT_FAILED, e.details()));
+                } else if (unwrap(failure) instanceof EndorsementCollector.OrganizationsUnavailableException e) {
+                    call.fail(GatewayErrors.error(Status.Code.UNAVAILABLE, e.getMessage(), e.details()));
                 } else {
                     call.failUnexpectedly(unwrap(failure));
                 }

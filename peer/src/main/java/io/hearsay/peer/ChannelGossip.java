@@ -15,6 +15,7 @@ import io.hearsay.gossip.block.BlockMessage;
 import io.hearsay.gossip.block.GossipCounters;
 import io.hearsay.identity.PkiId;
 import io.hearsay.identity.SigningIdentity;
+import io.hearsay.peer.commit.ChannelCommitter;
 import io.hearsay.peer.election.ChannelElection;
 import io.hearsay.peer.metrics.MessageType;
 import io.hearsay.peer.metrics.WireCounters;
@@ -56,6 +57,8 @@ public final class ChannelGossip {
     private final NeighbourMembership membership;
     private final AuthenticatedChannel<BlockMessage> channel;
     private final BlockGossip gossip;
+    /** Commits runs of blocks on a thread of this channel's own, so the serial executor never waits for RocksDB. */
+    private final ChannelCommitter committer;
     private final SigningIdentity identity;
     private final GossipNetwork network;
     private final PeerRuntime runtime;
@@ -90,7 +93,8 @@ public final class ChannelGossip {
         this.channel = new AuthenticatedChannel<>(self, new EcdsaAuthenticator(identity, network::identity),
                 Codecs.blocks(channelId), membership, runtime.clock(), settings.integrity(), wire, this::toGossip,
                 dropLog::dropped, firstSequence);
-        this.gossip = new BlockGossip(settings.gossip(), ledger, membership, runtime.fork(), channel.transport(),
+        this.committer = new ChannelCommitter(name, ledger, serial);
+        this.gossip = new BlockGossip(settings.gossip(), committer, membership, runtime.fork(), channel.transport(),
                 new BlockGossipListener() {
                     @Override
                     public void onBlockCommitted(long number, PkiId from) {
@@ -258,5 +262,7 @@ public final class ChannelGossip {
             LOG.warn("{}: protocol did not stop cleanly: {}", name, e.toString());
         }
         serial.close();
+        // After the executor (no new run starts) and before the ledger's owner closes it (a run may be mid-write).
+        committer.close();
     }
 }

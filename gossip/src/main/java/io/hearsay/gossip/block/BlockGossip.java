@@ -32,10 +32,24 @@ import org.hyperledger.fabric.protos.common.Block;
  *
  * A deterministic state machine: it acts only in its handlers and timers, on one serial context, through
  * the injected runtime, transport and ledger. Never blocks; every collection is bounded.
+ *
+ * <p>Commits are requests and completions, not calls that hold the core: a run of buffered blocks goes to
+ * {@link BlockLedger#startCommit}, and its outcome comes back as an event (at once in the simulator; from a
+ * committer thread on a node). At most one run commits at a time. Meanwhile the core keeps handling messages,
+ * treats the run's blocks as held (still in the reorder buffer: not fetched, repaired or buffered again, and
+ * announcements of them stale) but not as committed (heartbeats, pull answers and served blocks stop below
+ * the run), and forwards them only once the outcome says they are durable.
+ * <pre>
+ *   buffer {5,6,7}, height 5 ─▶ startCommit(5..7) ─▶ ... Heartbeat(5), Request(4) served, Announce(6) stale ...
+ *                            ◀─ outcome: committed ─▶ forward 5, 6, 7; height 8; drain the next run
+ * </pre>
  */
 public final class BlockGossip {
     /** A block waiting in the reorder buffer, and who sent it (to blame if it fails validation). */
     private record Buffered(Block block, PkiId from, boolean forward) {}
+
+    /** A run handed to the ledger and not yet done: its blocks, from height {@code start} on. */
+    private record Committing(List<Buffered> run, long start) {}
 
     /** A lazily announced block being fetched: who announced it, who was asked, the hedge timer. */
     private static final class Fetch {
@@ -67,6 +81,17 @@ public final class BlockGossip {
     private final List<Scheduler.Timer> timers = new ArrayList<>();
     /** Tree push: neighbours this peer no longer pushes small blocks to (and that no longer push to it). */
     private final TreeSet<PkiId> pruned = new TreeSet<>();
+    /** The run being committed, or null. Its blocks stay in {@link #buffer} until its outcome arrives. */
+    private Committing committing;
+    /** True while {@link #drain} is on the stack: an outcome that arrives inside its commit call is its to handle. */
+    private boolean draining;
+    /** The outcome of a commit that completed inside {@link #drain}'s call: the number rejected, or -1. */
+    private long rejectedInline = -1;
+    /**
+     * Tree push: sources of repaired blocks that were waiting behind a run still committing; grafted once a commit
+     * advances the height. Bounded by the neighbourhood (a set of neighbours).
+     */
+    private final TreeSet<PkiId> graftWhenCommitted = new TreeSet<>();
 
     public BlockGossip(BlockGossipConfig config, BlockLedger ledger, Membership membership, PeerRuntime runtime,
             Transport<BlockMessage> transport, BlockGossipListener listener) {
@@ -80,7 +105,7 @@ public final class BlockGossip {
         this.repair = new RangeRepair(config, runtime.fork(), transport, counters, listener, new RangeRepair.Blocks() {
             @Override
             public long height() {
-                return ledger.height();
+                return committedHeight();
             }
 
             @Override
@@ -111,6 +136,7 @@ public final class BlockGossip {
             }
         });
         fetches.clear();
+        graftWhenCommitted.clear();
         repair.stop();
     }
 
@@ -148,7 +174,7 @@ public final class BlockGossip {
     /** The announced block is committed, waiting in the reorder buffer, or was received already. */
     private boolean hasOrHolds(BlockMessage.Announce announce) {
         long number = announce.number();
-        return number < ledger.height() || buffer.containsKey(number)
+        return number < committedHeight() || buffer.containsKey(number)
                 || seen.contains(new BlockId(number, announce.headerHash()));
     }
 
@@ -209,7 +235,7 @@ public final class BlockGossip {
         if (hasOrHolds(announce)) {
             return;
         }
-        if (number >= ledger.height() + config.payloadBufferBlocksMax()) {
+        if (number >= committedHeight() + config.payloadBufferBlocksMax()) {
             // Too far ahead to buffer: the heartbeat-driven repair fetches it in order.
             return;
         }
@@ -260,7 +286,8 @@ public final class BlockGossip {
     }
 
     private void onRequest(PkiId from, BlockMessage.Request request) {
-        Block block = ledger.block(request.number()).orElse(null);
+        // A block of the run being committed is not durable yet: not served.
+        Block block = request.number() >= committedHeight() ? null : ledger.block(request.number()).orElse(null);
         if (block == null || !HeaderHashes.of(block).equals(request.headerHash())) {
             counters.increment(Counter.UNKNOWN_BLOCK_REQUESTS);
             listener.onDropped(from, "request for block " + request.number() + ", which this peer does not have");
@@ -282,8 +309,8 @@ public final class BlockGossip {
             counters.increment(Counter.GRAFTS_SENT);
             transport.send(peer, new BlockMessage.Graft());
         }
-        long height = ledger.height();
-        BlockMessage.Heartbeat heartbeat = new BlockMessage.Heartbeat(height, ByteString.copyFrom(ledger.headHash()),
+        long height = committedHeight();
+        BlockMessage.Heartbeat heartbeat = new BlockMessage.Heartbeat(height, committedHeadHash(),
                 config.pullOnHeartbeat());
         for (PkiId peer : membership.neighbours().sample(runtime.random(), config.heartbeatFanout(), null)) {
             transport.send(peer, heartbeat);
@@ -296,13 +323,13 @@ public final class BlockGossip {
             // Fabric's pull: after the digest wait, offer our newest blocks the sender lacks, as announcements.
             runtime.scheduler().schedule(config.pullResponseDelayMillis(), () -> answerPull(from, heartbeat.height()));
         }
-        if (config.repairOnHeartbeat() && heartbeat.height() > ledger.height()) {
+        if (config.repairOnHeartbeat() && heartbeat.height() > committedHeight()) {
             repair.repair();
         }
     }
 
     private void answerPull(PkiId to, long theirHeight) {
-        long height = ledger.height();
+        long height = committedHeight();
         for (long n = Math.max(theirHeight, height - config.pullWindowBlocks()); n < height; n++) {
             ledger.block(n).ifPresent(block -> transport.send(to,
                     new BlockMessage.Announce(block.getHeader().getNumber(), headerHash(block), block.getSerializedSize(), false)));
@@ -319,7 +346,7 @@ public final class BlockGossip {
             return;
         }
         List<Block> blocks = new ArrayList<>();
-        long end = Math.min(to, ledger.height());
+        long end = Math.min(to, committedHeight());
         for (long n = from0; n < end; n++) {
             ledger.block(n).ifPresent(blocks::add);
         }
@@ -328,7 +355,7 @@ public final class BlockGossip {
 
     /**
      * Takes a block in: commits it if it is next, buffers it if it is ahead, drops it if it is old or too
-     * far ahead. Returns false only if the block was found invalid.
+     * far ahead. Returns false only if the block was found invalid by a commit that completed in this call.
      */
     private boolean offer(Block block, PkiId from, boolean forward) {
         long number = block.getHeader().getNumber();
@@ -336,7 +363,7 @@ public final class BlockGossip {
             return true;
         }
         long rejected = drain();
-        if (number > ledger.height() && config.repairOnHeartbeat()) {
+        if (number > firstMissing() && config.repairOnHeartbeat()) {
             // A gap below this block: repair it now rather than at the next check.
             repair.repair();
         }
@@ -346,20 +373,20 @@ public final class BlockGossip {
     /**
      * Takes a repaired range in: buffers all of it, then drains once, so a range response is committed in one
      * {@link BlockLedger#commitAll} call rather than block by block. Returns the number of the first block of
-     * {@code blocks} found invalid, or -1.
+     * {@code blocks} found invalid by a commit that completed in this call, or -1.
      */
     private long offerAll(List<Block> blocks, PkiId from) {
+        boolean took = false;
         for (Block block : blocks) {
-            buffer(block, from, false);
+            took |= buffer(block, from, false);
         }
-        long heightBefore = ledger.height();
+        long heightBefore = committedHeight();
         long rejected = drain();
-        if (config.treePush() && ledger.height() > heightBefore) {
-            // Blocks had to be repaired: the push tree missed this peer. Graft the source back in (whatever this
-            // side believes, the source may have pruned us: a graft is idempotent and costs one small message).
-            pruned.remove(from);
-            counters.increment(Counter.GRAFTS_SENT);
-            transport.send(from, new BlockMessage.Graft());
+        if (config.treePush() && committedHeight() > heightBefore) {
+            graft(from);
+        } else if (config.treePush() && took && committing != null) {
+            // Whether the repair helped is known only once the run ahead of these blocks is committed.
+            graftWhenCommitted.add(from);
         }
         if (blocks.isEmpty() || rejected < blocks.get(0).getHeader().getNumber()
                 || rejected > blocks.get(blocks.size() - 1).getHeader().getNumber()) {
@@ -368,14 +395,28 @@ public final class BlockGossip {
         return rejected;
     }
 
+    /**
+     * Blocks had to be repaired: the push tree missed this peer. Graft the source back in (whatever this side
+     * believes, the source may have pruned us: a graft is idempotent and costs one small message).
+     */
+    private void graft(PkiId source) {
+        pruned.remove(source);
+        counters.increment(Counter.GRAFTS_SENT);
+        transport.send(source, new BlockMessage.Graft());
+    }
+
     /** Puts a block in the reorder buffer; false if it is old, already buffered, or too far ahead (counted). */
     private boolean buffer(Block block, PkiId from, boolean forward) {
         long number = block.getHeader().getNumber();
-        long height = ledger.height();
+        long height = committedHeight();
         if (number < height || buffer.containsKey(number)) {
             return false;
         }
-        if (number >= height + config.payloadBufferBlocksMax()) {
+        // The orderer's blocks come in order and nobody else has them yet: while a run commits they wait here, as they
+        // waited in the executor's queue when commits ran on it (dropping one would leave a gap no neighbour can fill).
+        // Their bound is the leader's intake stream's, as before.
+        boolean fromOrdererDuringCommit = from == null && committing != null;
+        if (number >= height + config.payloadBufferBlocksMax() && !fromOrdererDuringCommit) {
             counters.increment(Counter.BUFFER_OVERFLOWS);
             listener.onDropped(from, "block " + number + " is beyond the reorder buffer (height " + height + ")");
             return false;
@@ -386,29 +427,47 @@ public final class BlockGossip {
 
     /**
      * Commits buffered blocks in order while the next one is there, each consecutive run in one
-     * {@link BlockLedger#commitAll} call (the ledger pipelines its checks) of at most {@code repairBatchBlocks}
-     * blocks, one range response's worth. Bounded because forwarding and the listener follow the call: a run
+     * {@link BlockLedger#startCommit} call (the ledger pipelines its checks) of at most {@code repairBatchBlocks}
+     * blocks, one range response's worth. Bounded because forwarding and the listener follow the commit: a run
      * as long as the buffer would hold back the spread of its first blocks for a whole buffer's commit time,
-     * and past a few times the ledger's look-ahead (8 blocks by default) a longer call gains little. Returns
-     * the number rejected, or -1.
+     * and past a few times the ledger's look-ahead (8 blocks by default) a longer call gains little. Starts
+     * nothing while a run is committing (its outcome drains on). Returns the number rejected by a commit that
+     * completed within this call, or -1 (also when the run started completes later).
      */
     private long drain() {
-        while (true) {
-            List<Buffered> run = nextRun();
-            if (run.isEmpty()) {
-                return -1;
+        if (committing != null) {
+            return -1;
+        }
+        draining = true;
+        try {
+            while (true) {
+                List<Buffered> run = nextRun();
+                if (run.isEmpty()) {
+                    return -1;
+                }
+                Committing started = new Committing(run, ledger.height());
+                committing = started;
+                rejectedInline = -1;
+                List<Block> blocks = new ArrayList<>(run.size());
+                run.forEach(buffered -> blocks.add(buffered.block()));
+                ledger.startCommit(blocks, outcome -> onCommitOutcome(started, outcome));
+                if (committing == started) {
+                    // Committing elsewhere: the outcome arrives later as an event.
+                    return -1;
+                }
+                if (rejectedInline >= 0) {
+                    return rejectedInline;
+                }
             }
-            long rejected = commitRun(run);
-            if (rejected >= 0) {
-                return rejected;
-            }
+        } finally {
+            draining = false;
         }
     }
 
     /** The buffered blocks from the ledger's height on, up to the first gap or {@code repairBatchBlocks}. */
     private List<Buffered> nextRun() {
         List<Buffered> run = new ArrayList<>();
-        for (long number = ledger.height(); run.size() < config.repairBatchBlocks(); number++) {
+        for (long number = committedHeight(); run.size() < config.repairBatchBlocks(); number++) {
             Buffered next = buffer.get(number);
             if (next == null) {
                 break;
@@ -419,37 +478,56 @@ public final class BlockGossip {
     }
 
     /**
-     * Commits {@code run} (blocks from the ledger's height on, consecutive), then handles each block as if
-     * committed one at a time: counted, reported and forwarded in order, and a rejected block forgotten and
-     * its sender penalised. Blocks after a rejected one stay buffered. Returns the number rejected, or -1.
+     * The end of a commit started by {@link #drain}. Inside drain's own call, drain carries on; as a later event,
+     * this carries on as {@link #offer} would have after a synchronous commit: the next run, then repair of a
+     * gap and the grafts that waited for the height to move.
      */
-    private long commitRun(List<Buffered> run) {
-        long start = ledger.height();
-        BlockRejectedException rejection = null;
-        try {
-            if (run.size() == 1) {
-                // Mostly a new block from the orderer or a push: nothing to pipeline, so the plain commit.
-                ledger.commit(run.get(0).block());
-            } else {
-                List<Block> blocks = new ArrayList<>(run.size());
-                run.forEach(buffered -> blocks.add(buffered.block()));
-                ledger.commitAll(blocks);
-            }
-        } catch (BlockRejectedException e) {
-            rejection = e;
-        } catch (RuntimeException | Error e) {
-            // A storage failure, say: report what the call committed, drop the block it failed on (as the
-            // per-block loop did, so a copy from elsewhere can replace it), and fail as before.
-            int committed = (int) Math.max(0, Math.min(run.size(), ledger.height() - start));
-            onCommitted(run.subList(0, committed));
-            if (committed < run.size()) {
-                buffer.remove(start + committed);
-            }
-            throw e;
+    private void onCommitOutcome(Committing run, CommitOutcome outcome) {
+        if (committing != run) {
+            throw new IllegalStateException("the ledger reported a commit of blocks " + run.start() + ".."
+                    + (run.start() + run.run().size() - 1) + " twice or out of turn");
         }
-        if (rejection == null) {
+        committing = null;
+        long rejected = finishRun(run, outcome);
+        if (draining) {
+            rejectedInline = rejected;
+            return;
+        }
+        if (rejected < 0) {
+            drain();
+        }
+        if (config.repairOnHeartbeat() && !buffer.isEmpty() && buffer.lastKey() > firstMissing()) {
+            // A gap below buffered blocks: repair it now rather than at the next check.
+            repair.repair();
+        }
+        if (!graftWhenCommitted.isEmpty() && (committing != null || committedHeight() > run.start())) {
+            List<PkiId> sources = new ArrayList<>(graftWhenCommitted);
+            graftWhenCommitted.clear();
+            sources.forEach(this::graft);
+        }
+    }
+
+    /**
+     * Handles a run's outcome as if its blocks were committed one at a time: counted, reported and forwarded in
+     * order, and a rejected block forgotten and its sender penalised. Blocks after a rejected one stay buffered.
+     * A storage failure fails here as the commit call would have. Returns the number rejected, or -1.
+     */
+    private long finishRun(Committing committed, CommitOutcome outcome) {
+        List<Buffered> run = committed.run();
+        long start = committed.start();
+        if (outcome.committed()) {
             onCommitted(run);
             return -1;
+        }
+        if (!(outcome.failure() instanceof BlockRejectedException rejection)) {
+            // A storage failure, say: report what the call committed, drop the block it failed on (as the
+            // per-block loop did, so a copy from elsewhere can replace it), and fail as before.
+            int done = (int) Math.max(0, Math.min(run.size(), ledger.height() - start));
+            onCommitted(run.subList(0, done));
+            if (done < run.size()) {
+                buffer.remove(start + done);
+            }
+            throw outcome.rethrow();
         }
         // The ledger's height says how far the call got; the rejected block must be the one after that.
         long committedUpTo = ledger.height();
@@ -457,10 +535,10 @@ public final class BlockGossip {
             throw new IllegalStateException("ledger rejected block " + rejection.blockNumber() + " of the run "
                     + start + ".." + (start + run.size() - 1) + " but its height is " + committedUpTo, rejection);
         }
-        int committed = (int) (committedUpTo - start);
-        onCommitted(run.subList(0, committed));
-        Buffered bad = run.get(committed);
-        buffer.remove(start + committed);
+        int done = (int) (committedUpTo - start);
+        onCommitted(run.subList(0, done));
+        Buffered bad = run.get(done);
+        buffer.remove(start + done);
         counters.increment(Counter.BLOCKS_REJECTED);
         // Forget we saw it, so an honest copy of the same block is not suppressed as a duplicate.
         seen.remove(idOf(bad.block()));
@@ -468,6 +546,33 @@ public final class BlockGossip {
             repair.penalise(bad.from(), rejection.getMessage());
         }
         return bad.block().getHeader().getNumber();
+    }
+
+    /**
+     * The height this peer advertises and serves below: the ledger's, except while a run commits, when it stays
+     * where the run started (the run's blocks are not durable until its outcome says so).
+     */
+    private long committedHeight() {
+        return committing == null ? ledger.height() : committing.start();
+    }
+
+    /** Header hash of the block below {@link #committedHeight()}. */
+    private ByteString committedHeadHash() {
+        if (committing == null) {
+            return ByteString.copyFrom(ledger.headHash());
+        }
+        long head = committing.start() - 1;
+        return headerHash(ledger.block(head).orElseThrow(
+                () -> new IllegalStateException("the ledger lost block " + head + " below a run being committed")));
+    }
+
+    /** The first block number above the committed height that is neither committing nor buffered. */
+    private long firstMissing() {
+        long number = committedHeight();
+        while (buffer.containsKey(number)) {
+            number++;
+        }
+        return number;
     }
 
     /** Committed blocks, in order: out of the buffer, counted, reported, and forwarded if they are new. */
@@ -549,11 +654,20 @@ public final class BlockGossip {
         return counters;
     }
 
+    /**
+     * The ledger's height, readable from any thread (a ledger's reads are). While a run commits on another thread
+     * it may run ahead of the height this peer advertises, which waits for the run's outcome.
+     */
     public long height() {
         return ledger.height();
     }
 
     int bufferedBlocks() {
         return buffer.size();
+    }
+
+    /** True while a run handed to the ledger has not reported its outcome. */
+    boolean isCommitting() {
+        return committing != null;
     }
 }

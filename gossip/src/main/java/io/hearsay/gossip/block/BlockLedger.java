@@ -4,6 +4,7 @@ import io.hearsay.ledger.BlockRejectedException;
 import io.hearsay.ledger.Ledger;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.hyperledger.fabric.protos.common.Block;
 
 /**
@@ -12,6 +13,11 @@ import org.hyperledger.fabric.protos.common.Block;
  *
  * <p>Contract: {@link #commit} and {@link #commitAll} validate each block (the ledger's block-level checks
  * at least) and are durable when they return; gossip advertises the new height only after that.
+ *
+ * <p>Gossip itself commits through {@link #startCommit}, which hands a run over and hears the outcome later as
+ * an event, so its core goes on handling messages while a long validation and write run elsewhere. By default
+ * that commit happens in the caller and completes before returning (the simulator and tests); a node overrides
+ * it to commit on a committer thread of its own and post the outcome back to the core's serial executor.
  */
 public interface BlockLedger {
     long height();
@@ -36,6 +42,29 @@ public interface BlockLedger {
         for (Block block : blocks) {
             commit(block);
         }
+    }
+
+    /**
+     * Starts committing {@code blocks} (consecutive, from {@link #height()} on): one block as {@link #commit}, more
+     * as {@link #commitAll}. Calls {@code done} exactly once, on the caller's serial context and never concurrently
+     * with it: either before this method returns (this default, which commits in the caller) or later, as an event
+     * of that context (a ledger that commits on another thread). Until then the caller starts no other commit and
+     * reads of this ledger may see the run partly committed; the caller must not take that as advertised.
+     */
+    default void startCommit(List<Block> blocks, Consumer<CommitOutcome> done) {
+        CommitOutcome outcome;
+        try {
+            if (blocks.size() == 1) {
+                // Mostly a new block from the orderer or a push: nothing to pipeline, so the plain commit.
+                commit(blocks.get(0));
+            } else {
+                commitAll(blocks);
+            }
+            outcome = CommitOutcome.COMMITTED;
+        } catch (BlockRejectedException | RuntimeException | Error e) {
+            outcome = new CommitOutcome(e);
+        }
+        done.accept(outcome);
     }
 
     static BlockLedger of(Ledger ledger) {

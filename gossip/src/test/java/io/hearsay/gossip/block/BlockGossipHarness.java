@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.hyperledger.fabric.protos.common.Block;
 import org.hyperledger.fabric.protos.common.BlockData;
 import org.hyperledger.fabric.protos.common.BlockHeader;
@@ -40,6 +41,8 @@ final class BlockGossipHarness {
 
     final List<Block> genuine;
     final CountingLedger ledger;
+    /** The commits handed out and not yet completed, if this peer's commits are held; else null. */
+    final HeldCommits held;
     final List<Sent> sent = new ArrayList<>();
     final List<Event> events = new ArrayList<>();
     final BlockGossip gossip;
@@ -52,12 +55,21 @@ final class BlockGossipHarness {
 
     /** As above, with a ledger that fails (as storage might) when it reaches block {@code failAt}. */
     BlockGossipHarness(BlockGossipConfig config, int blocks, long failAt) {
+        this(config, blocks, failAt, false);
+    }
+
+    /**
+     * As above; with {@code holdCommits}, each commit gossip starts waits in {@link #held} until the test writes and
+     * completes it, as a committer thread would.
+     */
+    BlockGossipHarness(BlockGossipConfig config, int blocks, long failAt, boolean holdCommits) {
         genuine = chain(blocks);
         ledger = new CountingLedger(new TestChain(genuine.get(0)), failAt);
+        held = holdCommits ? new HeldCommits(ledger) : null;
         StaticMembership membership = new StaticMembership(SELF, PeerSet.of(List.of(HONEST, OTHER, FORGER)),
                 Map.of(SELF, "Org1MSP", HONEST, "Org1MSP", OTHER, "Org1MSP", FORGER, "Org1MSP"));
         PeerRuntime runtime = new PeerRuntime(() -> 0L, timers, RandomSource.seeded(7));
-        gossip = new BlockGossip(config, ledger, membership, runtime, (to, message) -> sent.add(new Sent(to, message)),
+        gossip = new BlockGossip(config, holdCommits ? held : ledger, membership, runtime, (to, message) -> sent.add(new Sent(to, message)),
                 new BlockGossipListener() {
                     @Override
                     public void onBlockCommitted(long number, PkiId from) {
@@ -228,6 +240,77 @@ final class BlockGossipHarness {
             if (block.getHeader().getNumber() == failAt) {
                 throw new IllegalStateException("disk full at block " + failAt);
             }
+        }
+    }
+
+    /**
+     * A ledger whose {@link #startCommit} only records the run: the test then {@link #write}s it (the committer
+     * thread's work: the ledger's height moves) and {@link #complete}s it (the outcome arrives as an event).
+     */
+    static final class HeldCommits implements BlockLedger {
+        private final BlockLedger ledger;
+        private List<Block> run;
+        private Consumer<CommitOutcome> done;
+        private CommitOutcome outcome;
+
+        HeldCommits(BlockLedger ledger) {
+            this.ledger = ledger;
+        }
+
+        @Override
+        public long height() {
+            return ledger.height();
+        }
+
+        @Override
+        public byte[] headHash() {
+            return ledger.headHash();
+        }
+
+        @Override
+        public Optional<Block> block(long number) {
+            return ledger.block(number);
+        }
+
+        @Override
+        public void commit(Block block) throws BlockRejectedException {
+            ledger.commit(block);
+        }
+
+        @Override
+        public void startCommit(List<Block> blocks, Consumer<CommitOutcome> done) {
+            if (run != null) {
+                throw new AssertionError("a second commit started while blocks " + numbers(run) + " commit");
+            }
+            this.run = List.copyOf(blocks);
+            this.done = done;
+        }
+
+        /** Numbers of the blocks handed out and not completed, or empty. */
+        List<Long> pending() {
+            return run == null ? List.of() : numbers(run);
+        }
+
+        /** Commits the held run in the ledger, keeping its outcome back. */
+        void write() {
+            if (outcome == null) {
+                ledger.startCommit(run, result -> outcome = result);
+            }
+        }
+
+        /** Writes the held run if not yet written, then delivers its outcome to gossip. */
+        void complete() {
+            write();
+            Consumer<CommitOutcome> callback = done;
+            CommitOutcome result = outcome;
+            run = null;
+            done = null;
+            outcome = null;
+            callback.accept(result);
+        }
+
+        private static List<Long> numbers(List<Block> blocks) {
+            return blocks.stream().map(block -> block.getHeader().getNumber()).toList();
         }
     }
 

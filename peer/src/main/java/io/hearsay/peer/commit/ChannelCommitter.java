@@ -1,11 +1,10 @@
 package io.hearsay.peer.commit;
 
 import io.hearsay.gossip.block.BlockLedger;
+import io.hearsay.gossip.block.ForwardingBlockLedger;
 import io.hearsay.gossip.block.CommitOutcome;
-import io.hearsay.ledger.BlockRejectedException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -34,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * {@link #block}) go straight to the ledger, which allows them on any thread during a commit. Wrap the ledger that is to do the work (e.g. a timed one): its own {@code startCommit}, synchronous
  * by default, runs on the committer thread. Close after the serial executor, before the ledger.
  */
-public final class ChannelCommitter implements BlockLedger, AutoCloseable {
+public final class ChannelCommitter extends ForwardingBlockLedger implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ChannelCommitter.class);
     /** How long {@link #close} waits for a run being written, so the ledger is not closed under it. */
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
@@ -44,7 +43,6 @@ public final class ChannelCommitter implements BlockLedger, AutoCloseable {
     private static final int RUNS_QUEUED_MAX = 1;
 
     private final String name;
-    private final BlockLedger ledger;
     private final Executor core;
     private final ExecutorService thread;
 
@@ -54,8 +52,8 @@ public final class ChannelCommitter implements BlockLedger, AutoCloseable {
      * @param core the channel's serial executor, where outcomes are delivered
      */
     public ChannelCommitter(String name, BlockLedger ledger, Executor core) {
+        super(ledger);
         this.name = name;
-        this.ledger = ledger;
         this.core = core;
         ThreadPoolExecutor committer = new ThreadPoolExecutor(1, 1, THREAD_IDLE.toMillis(), TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(RUNS_QUEUED_MAX), task -> {
@@ -66,32 +64,6 @@ public final class ChannelCommitter implements BlockLedger, AutoCloseable {
         // A quiet channel keeps no thread: a hundred in-process peers' idle channels cost nothing.
         committer.allowCoreThreadTimeOut(true);
         this.thread = committer;
-    }
-
-    @Override
-    public long height() {
-        return ledger.height();
-    }
-
-    @Override
-    public byte[] headHash() {
-        return ledger.headHash();
-    }
-
-    @Override
-    public Optional<Block> block(long number) {
-        return ledger.block(number);
-    }
-
-    /** Commits in the caller, as the wrapped ledger does: for callers that want the result before going on. */
-    @Override
-    public void commit(Block block) throws BlockRejectedException {
-        ledger.commit(block);
-    }
-
-    @Override
-    public void commitAll(List<Block> blocks) throws BlockRejectedException {
-        ledger.commitAll(blocks);
     }
 
     /** Hands the run to the committer thread and returns at once; {@code done} later runs on the serial executor. */
@@ -111,7 +83,7 @@ public final class ChannelCommitter implements BlockLedger, AutoCloseable {
 
     private void commitOnThread(List<Block> run, Consumer<CommitOutcome> done) {
         try {
-            ledger.startCommit(run, outcome -> core.execute(() -> done.accept(outcome)));
+            delegate.startCommit(run, outcome -> core.execute(() -> done.accept(outcome)));
         } catch (RuntimeException | Error e) {
             // The wrapped ledger failed outside its commit (its startCommit reports commit failures itself).
             core.execute(() -> done.accept(new CommitOutcome(e)));

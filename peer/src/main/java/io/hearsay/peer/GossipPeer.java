@@ -11,7 +11,10 @@ import io.hearsay.gossip.block.GossipCounters;
 import io.hearsay.identity.MspDirectory;
 import io.hearsay.identity.PkiId;
 import io.hearsay.identity.SigningIdentity;
+import io.hearsay.discovery.routing.RoutedDelivery;
 import io.hearsay.ledger.Ledger;
+import io.hearsay.peer.overlay.OverlaySettings;
+import io.hearsay.peer.overlay.PeerOverlay;
 import io.hearsay.peer.runtime.NodeResources;
 import io.hearsay.peer.runtime.SerialExecutor;
 import io.hearsay.peer.transport.GossipNetwork;
@@ -26,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.hyperledger.fabric.protos.common.Block;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +43,7 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *   gRPC thread: frame ─▶ GossipConnection ─▶ EnvelopeWire.decode ─▶ channel's serial: AuthenticatedChannel ─▶ BlockGossip
  *                                                                                    (election messages ─▶ ChannelElection)
+ *                                        overlay messages (no channel) ─▶ overlay's serial: PeerOverlay
  *   serial: BlockGossip ─▶ AuthenticatedChannel (sign) ─▶ BlockWire.encode ─▶ GossipNetwork.send ─▶ lanes ─▶ gRPC
  * </pre>
  *
@@ -79,6 +84,9 @@ public final class GossipPeer implements AutoCloseable {
     private final DropLog dropLog;
     private final Map<String, ChannelGossip> channels = new ConcurrentHashMap<>();
     private final Set<PkiId> neighbours = ConcurrentHashMap.newKeySet();
+    private final MspDirectory organizations;
+    /** The node-level overlay (anchors, routed delivery), once {@link #startOverlay} ran. */
+    private volatile PeerOverlay overlay;
 
     private GossipPeer(Settings settings, SigningIdentity identity, TlsCredentials tls, MspDirectory organizations,
             NodeResources resources) {
@@ -86,6 +94,7 @@ public final class GossipPeer implements AutoCloseable {
         this.identity = identity;
         this.self = identity.pkiId();
         this.resources = resources;
+        this.organizations = organizations;
         this.dropLog = new DropLog(LOG, settings.name());
         this.network = new GossipNetwork(settings.transport(), identity, tls, organizations, resources.timers(), this::onEnvelope);
     }
@@ -131,9 +140,40 @@ public final class GossipPeer implements AutoCloseable {
         return channel;
     }
 
-    /** Decodes on the gRPC thread (parallel to the protocol), then authenticates and handles on the channel's executor. */
+    /**
+     * Starts the node's overlay: anchors, joining and routed delivery over this peer's connections. {@code inbox} gets
+     * each payload routed to this peer, on the overlay's executor; it must not block. At most once.
+     */
+    public synchronized PeerOverlay startOverlay(OverlaySettings overlaySettings, Consumer<RoutedDelivery.Received> inbox) {
+        if (overlay != null) {
+            throw new IllegalStateException(name() + " already runs its overlay");
+        }
+        overlay = PeerOverlay.start(new PeerOverlay.Node(name(), identity, network, organizations, resources,
+                dropLog::dropped), overlaySettings, inbox);
+        return overlay;
+    }
+
+    /** The node's overlay, if {@link #startOverlay} started it. */
+    public Optional<PeerOverlay> overlay() {
+        return Optional.ofNullable(overlay);
+    }
+
+    /**
+     * Decodes on the gRPC thread (parallel to the protocol), then authenticates and handles on the executor of the
+     * channel the message names, or of the overlay for a node-level message.
+     */
     private void onEnvelope(PkiId from, com.google.protobuf.ByteString bytes, Runnable done) throws MalformedMessageException {
         EnvelopeWire.Decoded decoded = EnvelopeWire.decode(bytes);
+        if (decoded instanceof EnvelopeWire.Overlay message) {
+            PeerOverlay running = overlay;
+            if (running == null) {
+                done.run();
+                dropLog.dropped(from, "an overlay message, but this peer runs no overlay");
+            } else {
+                running.onEnvelope(from, message.signed(), done);
+            }
+            return;
+        }
         ChannelGossip channel = channels.get(decoded.channel());
         if (channel == null) {
             done.run();
@@ -208,6 +248,10 @@ public final class GossipPeer implements AutoCloseable {
     /** Stops every channel's protocol, closes every connection and the server. Ledgers stay open (their owners'). */
     @Override
     public void close() {
+        PeerOverlay running = overlay;
+        if (running != null) {
+            running.close();
+        }
         channels.values().forEach(ChannelGossip::close);
         network.close();
     }

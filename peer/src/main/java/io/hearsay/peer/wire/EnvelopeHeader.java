@@ -7,8 +7,8 @@ import io.hearsay.proto.gossip.SignedEnvelope;
 
 /**
  * What every {@code SignedEnvelope} carries whatever protocol's message is inside: the channel it is addressed to,
- * the signer, its sequence number and signature. Checked strictly here once, so the block and election codecs
- * refuse a malformed header with the same reasons.
+ * the signer, its sequence number and signature. Checked strictly here once, so the block, election and overlay
+ * codecs refuse a malformed header with the same reasons; overlay envelopes are node-level and name no channel.
  */
 record EnvelopeHeader(String channel, PkiId signer, long sequence, byte[] signature) {
     /** An ECDSA P-256 signature in DER is at most 72 bytes; room for any curve we might add. */
@@ -25,6 +25,31 @@ record EnvelopeHeader(String channel, PkiId signer, long sequence, byte[] signat
     }
 
     static EnvelopeHeader of(SignedEnvelope envelope) throws MalformedMessageException {
+        EnvelopeHeader header = signed(envelope);
+        if (envelope.getChannel().isEmpty() || envelope.getChannel().length() > CHANNEL_CHARS_MAX) {
+            throw new MalformedMessageException("channel id is empty or longer than " + CHANNEL_CHARS_MAX + " characters");
+        }
+        return header;
+    }
+
+    /**
+     * The header of a node-level envelope (the overlay), which belongs to no channel: its channel must be empty, so
+     * a channel protocol's envelope is never taken for one and the other way round.
+     */
+    static EnvelopeHeader nodeLevel(SignedEnvelope envelope) throws MalformedMessageException {
+        if (!envelope.getChannel().isEmpty()) {
+            throw new MalformedMessageException("a node-level message names channel '" + abbreviate(envelope.getChannel())
+                    + "'; it must name none");
+        }
+        return signed(envelope);
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 64 ? text : text.substring(0, 64) + "…";
+    }
+
+    /** Signer, signature, body and sequence: what every envelope, channel-bound or not, must have right. */
+    private static EnvelopeHeader signed(SignedEnvelope envelope) throws MalformedMessageException {
         if (envelope.getSigner().size() != PkiId.LENGTH_BYTES) {
             throw new MalformedMessageException("signer is " + envelope.getSigner().size() + " bytes, not a "
                     + PkiId.LENGTH_BYTES + "-byte PKI-ID");
@@ -40,9 +65,6 @@ record EnvelopeHeader(String channel, PkiId signer, long sequence, byte[] signat
         // above 2^63: a neighbour choosing such a sequence made the window index past its array, an exception
         // on the protocol thread that was logged as a task failure but neither counted nor closed the link.
         long sequence = number("sequence", envelope.getSequence());
-        if (envelope.getChannel().isEmpty() || envelope.getChannel().length() > CHANNEL_CHARS_MAX) {
-            throw new MalformedMessageException("channel id is empty or longer than " + CHANNEL_CHARS_MAX + " characters");
-        }
         return new EnvelopeHeader(envelope.getChannel(), PkiId.fromBytes(envelope.getSigner()), sequence,
                 envelope.getSignature().toByteArray());
     }

@@ -29,10 +29,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.hyperledger.fabric.protos.common.Block;
 import org.slf4j.Logger;
@@ -50,6 +46,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class ChannelGossip {
     private static final Logger LOG = LoggerFactory.getLogger(ChannelGossip.class);
+
+    /** How long another thread waits for this channel's executor to answer or stop. */
+    private static final java.time.Duration QUERY_TIMEOUT = java.time.Duration.ofSeconds(10);
 
     private final String channelId;
     private final String name;
@@ -231,37 +230,18 @@ public final class ChannelGossip {
     }
 
     private <T> T onSerial(Supplier<T> query) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        serial.execute(() -> result.complete(query.get()));
-        try {
-            return result.get(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while querying " + name, e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException(name + " did not answer: " + e, e);
-        }
+        return serial.query(query, QUERY_TIMEOUT);
     }
 
     /** Stops the protocol and its executor; the ledger stays open (its owner's). */
     void close() {
-        CompletableFuture<Void> stopped = new CompletableFuture<>();
-        serial.execute(() -> {
+        serial.stop(() -> {
             ChannelElection running = election;
             if (running != null) {
                 running.stop();
             }
             gossip.stop();
-            stopped.complete(null);
-        });
-        try {
-            stopped.get(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.warn("{}: protocol did not stop cleanly: {}", name, e.toString());
-        }
-        serial.close();
+        }, QUERY_TIMEOUT);
         // After the executor (no new run starts) and before the ledger's owner closes it (a run may be mid-write).
         committer.close();
     }

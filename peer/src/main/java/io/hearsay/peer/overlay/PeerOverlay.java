@@ -45,9 +45,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -76,6 +74,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class PeerOverlay implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PeerOverlay.class);
+    /** How long another thread waits for the overlay's executor to answer or stop. */
+    private static final java.time.Duration QUERY_TIMEOUT = java.time.Duration.ofSeconds(10);
     /** Children whose endpoints an anchor keeps from their attaches; beyond it new ones are not kept. */
     static final int CHILD_ENDPOINTS_MAX = 100_000;
     /** Distinct endpoint strings remembered as heard, for the status and tests; beyond it new ones are not kept. */
@@ -444,16 +444,7 @@ public final class PeerOverlay implements AutoCloseable {
     }
 
     private <T> T onSerial(Supplier<T> query) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        serial.execute(() -> result.complete(query.get()));
-        try {
-            return result.get(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while querying " + name, e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException(name + " did not answer: " + e, e);
-        }
+        return serial.query(query, QUERY_TIMEOUT);
     }
 
     /** Leaves politely: an ordinary peer tells its parents it detaches, then the overlay closes. */
@@ -478,8 +469,7 @@ public final class PeerOverlay implements AutoCloseable {
         if (closed) {
             return;
         }
-        CompletableFuture<Void> stopped = new CompletableFuture<>();
-        serial.execute(() -> {
+        serial.stop(() -> {
             closed = true;
             if (anchor != null) {
                 anchor.stop();
@@ -487,17 +477,8 @@ public final class PeerOverlay implements AutoCloseable {
                 attachment.halt();
             }
             links.close();
-            stopped.complete(null);
-        });
-        try {
-            stopped.get(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.warn("{}: overlay did not stop cleanly: {}", name, e.toString());
-        }
+        }, QUERY_TIMEOUT);
         closed = true;
-        serial.close();
         for (CompletableFuture<DeliveryOutcome> pending : List.copyOf(sending)) {
             pending.complete(new DeliveryOutcome.Failed(0, "the overlay of " + name + " closed"));
         }

@@ -43,6 +43,47 @@ public final class SerialExecutor implements Executor {
         }
     }
 
+    /**
+     * Runs {@code query} on this executor and waits for its answer: how another thread reads protocol state, which
+     * only this executor may touch.
+     *
+     * @throws IllegalStateException if no answer comes within {@code timeout} (the executor is stuck or closed)
+     */
+    public <T> T query(java.util.function.Supplier<T> query, java.time.Duration timeout) {
+        java.util.concurrent.CompletableFuture<T> result = new java.util.concurrent.CompletableFuture<>();
+        execute(() -> result.complete(query.get()));
+        try {
+            return result.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while querying " + name, e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException(name + " did not answer: " + e, e);
+        }
+    }
+
+    /**
+     * Runs {@code shutdown} on this executor, waits for it at most {@code timeout}, then closes the executor: a
+     * protocol stops on its own thread, and whatever it left queued is dropped.
+     *
+     * @return false (and logs why) if the shutdown did not finish in time
+     */
+    public boolean stop(Runnable shutdown, java.time.Duration timeout) {
+        boolean stopped;
+        try {
+            query(() -> {
+                shutdown.run();
+                return Boolean.TRUE;
+            }, timeout);
+            stopped = true;
+        } catch (IllegalStateException e) {
+            LOG.warn("{}: did not stop cleanly: {}", name, e.getMessage());
+            stopped = false;
+        }
+        close();
+        return stopped;
+    }
+
     /** Drops queued tasks and refuses new ones; a task already running finishes. */
     public void close() {
         closed = true;

@@ -101,6 +101,10 @@ final class DemoCommand implements Callable<Integer> {
                     NetworkDemo.Config.OPENING_BALANCE, workers, scenario), out);
             NetworkDemo.Result result = demo.run(directory.path());
             demo.report(result);
+            if (directory.isTemporary()) {
+                out.println("(the chart and the network's files go with the temporary directory; --data-dir DIR keeps them)");
+                out.flush();
+            }
             return result.passed() ? 0 : 1;
         }
     }

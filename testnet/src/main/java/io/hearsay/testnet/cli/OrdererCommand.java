@@ -1,7 +1,5 @@
 package io.hearsay.testnet.cli;
 
-import io.hearsay.peer.config.ConfigException;
-import io.hearsay.peer.config.ConfigTree;
 import io.hearsay.peer.node.OrdererProcess;
 import io.hearsay.peer.node.OrdererProcessConfig;
 import io.hearsay.peer.runtime.NodeResources;
@@ -26,8 +24,6 @@ import picocli.CommandLine.Spec;
 final class OrdererCommand implements Callable<Integer> {
     static final String ENVIRONMENT_PREFIX = "HEARSAY_ORDERER";
 
-    static final int USAGE_EXIT_CODE = 2;
-
     @Spec
     CommandSpec spec;
 
@@ -40,16 +36,11 @@ final class OrdererCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        OrdererProcessConfig ordererConfig;
-        try {
-            ordererConfig = OrdererProcessConfig.from(
-                    ConfigTree.load(config, ENVIRONMENT_PREFIX, System.getenv(), overrides));
-        } catch (ConfigException e) {
-            // A bad option value is a usage error (exit 2, as HearsayCli documents), reported as the one line that names it.
-            spec.commandLine().getErr().println("error: " + FailureReporter.oneLine(e));
-            spec.commandLine().getErr().flush();
-            return USAGE_EXIT_CODE;
+        var loaded = NodeConfigFile.load(spec, config, ENVIRONMENT_PREFIX, overrides, OrdererProcessConfig::from);
+        if (loaded.isEmpty()) {
+            return NodeConfigFile.USAGE_EXIT_CODE;
         }
+        OrdererProcessConfig ordererConfig = loaded.get();
         NodeResources resources = NodeResources.forCores();
         OrdererProcess orderer;
         try {

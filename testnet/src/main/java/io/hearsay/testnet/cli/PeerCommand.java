@@ -1,7 +1,5 @@
 package io.hearsay.testnet.cli;
 
-import io.hearsay.peer.config.ConfigException;
-import io.hearsay.peer.config.ConfigTree;
 import io.hearsay.peer.node.PeerConfig;
 import io.hearsay.peer.node.PeerNode;
 import io.hearsay.testnet.launch.UntilStopped;
@@ -25,8 +23,6 @@ import picocli.CommandLine.Spec;
 final class PeerCommand implements Callable<Integer> {
     static final String ENVIRONMENT_PREFIX = "HEARSAY_PEER";
 
-    static final int USAGE_EXIT_CODE = 2;
-
     @Spec
     CommandSpec spec;
 
@@ -39,15 +35,11 @@ final class PeerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        PeerConfig peerConfig;
-        try {
-            peerConfig = PeerConfig.from(ConfigTree.load(config, ENVIRONMENT_PREFIX, System.getenv(), overrides));
-        } catch (ConfigException e) {
-            // A bad option value is a usage error (exit 2, as HearsayCli documents), reported as the one line that names it.
-            spec.commandLine().getErr().println("error: " + FailureReporter.oneLine(e));
-            spec.commandLine().getErr().flush();
-            return USAGE_EXIT_CODE;
+        var loaded = NodeConfigFile.load(spec, config, ENVIRONMENT_PREFIX, overrides, PeerConfig::from);
+        if (loaded.isEmpty()) {
+            return NodeConfigFile.USAGE_EXIT_CODE;
         }
+        PeerConfig peerConfig = loaded.get();
         PeerNode node = PeerNode.start(peerConfig);
         PrintWriter out = spec.commandLine().getOut();
         out.printf("peer %s (%s) listening on %s:%d, operations on http://%s:%d; Ctrl-C stops it%n", peerConfig.name(),

@@ -307,16 +307,13 @@ class GossipTransportTest {
 
     /** A network for Org1 peer {@code index}, listening on a free port. */
     private GossipNetwork network(int index, GossipTransportConfig config, GossipNetwork.Inbound inbound) {
-        CryptoMaterial.Member member = crypto.peer("Org1MSP", index);
-        GossipNetwork network = new GossipNetwork(config, member.signingIdentity(), crypto.tls(member), crypto.organizations,
-                timers, inbound).start(new InetSocketAddress("127.0.0.1", 0));
+        GossipNetwork network = crypto.network(index, config, inbound, timers);
         closeables.add(network);
         return network;
     }
 
     private static void connect(GossipNetwork dialler, GossipNetwork acceptor) {
-        dialler.connect(acceptor.self(), "127.0.0.1", acceptor.port());
-        await().atMost(WAIT).until(() -> dialler.isConnected(acceptor.self()) && acceptor.isConnected(dialler.self()));
+        TestCrypto.connect(dialler, acceptor, WAIT);
     }
 
     /** An envelope as it arrived, with the receiver's count of frames received by then (this one included). */

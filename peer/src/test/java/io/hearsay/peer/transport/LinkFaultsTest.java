@@ -5,12 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import io.hearsay.gossip.block.BlockGossipConfig;
-import io.hearsay.identity.CryptoMaterial;
 import io.hearsay.identity.PkiId;
 import io.hearsay.peer.GossipPeer;
 import io.hearsay.peer.transport.LinkFaults.Link;
 import io.hearsay.peer.transport.TransportCounters.Counter;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -308,16 +306,13 @@ class LinkFaultsTest {
     }
 
     private GossipNetwork network(int index, GossipTransportConfig config, GossipNetwork.Inbound inbound) {
-        CryptoMaterial.Member member = crypto.peer("Org1MSP", index);
-        GossipNetwork network = new GossipNetwork(config, member.signingIdentity(), crypto.tls(member), crypto.organizations,
-                timers, inbound).start(new InetSocketAddress("127.0.0.1", 0));
+        GossipNetwork network = crypto.network(index, config, inbound, timers);
         closeables.add(network);
         return network;
     }
 
     private static void connect(GossipNetwork dialler, GossipNetwork acceptor) {
-        dialler.connect(acceptor.self(), "127.0.0.1", acceptor.port());
-        await().atMost(WAIT).until(() -> dialler.isConnected(acceptor.self()) && acceptor.isConnected(dialler.self()));
+        TestCrypto.connect(dialler, acceptor, WAIT);
     }
 
     record Arrival(ByteString envelope, long atNanos) {}

@@ -1,15 +1,20 @@
 package io.hearsay.peer.transport;
 
+import static org.awaitility.Awaitility.await;
+
 import io.hearsay.identity.CryptoGen;
 import io.hearsay.identity.CryptoMaterial;
 import io.hearsay.identity.MspDirectory;
 import io.hearsay.identity.OrgSpec;
 import io.hearsay.identity.OrganizationMsp;
 import io.hearsay.ledger.sample.SampleChannel;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * Crypto for the transport tests, generated once per test class (key generation is the slow part): the sample
@@ -39,6 +44,20 @@ final class TestCrypto {
     /** A channel member's TLS credentials, trusting the channel's TLS CAs, as a real peer's. */
     TlsCredentials tls(CryptoMaterial.Member member) {
         return TlsCredentials.of(member, channel.crypto.msps());
+    }
+
+    /** A started transport for Org1 peer {@code index}, listening on a free loopback port; the caller closes it. */
+    GossipNetwork network(int index, GossipTransportConfig config, GossipNetwork.Inbound inbound,
+            ScheduledExecutorService timers) {
+        CryptoMaterial.Member member = peer("Org1MSP", index);
+        return new GossipNetwork(config, member.signingIdentity(), tls(member), organizations, timers, inbound)
+                .start(new InetSocketAddress("127.0.0.1", 0));
+    }
+
+    /** Has {@code dialler} dial {@code acceptor} and waits until both see the connection. */
+    static void connect(GossipNetwork dialler, GossipNetwork acceptor, Duration wait) {
+        dialler.connect(acceptor.self(), "127.0.0.1", acceptor.port());
+        await().atMost(wait).until(() -> dialler.isConnected(acceptor.self()) && acceptor.isConnected(dialler.self()));
     }
 
     /**

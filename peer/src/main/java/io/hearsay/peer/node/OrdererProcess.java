@@ -1,6 +1,9 @@
 package io.hearsay.peer.node;
 
 import io.grpc.BindableService;
+import io.hearsay.discovery.runtime.RandomSource;
+import io.hearsay.identity.MspDirectory;
+import io.hearsay.identity.OrganizationMsp;
 import io.hearsay.identity.Pem;
 import io.hearsay.identity.SigningIdentity;
 import io.hearsay.ledger.BlockRejectedException;
@@ -11,9 +14,12 @@ import io.hearsay.peer.channel.CommitFeedConfig;
 import io.hearsay.peer.channel.LedgerCommitFeed;
 import io.hearsay.peer.deliver.DeliverConfig;
 import io.hearsay.peer.deliver.DeliverService;
+import io.hearsay.peer.index.PeerIndexService;
+import io.hearsay.peer.orderer.OrdererChannels;
 import io.hearsay.peer.orderer.OrdererNode;
 import io.hearsay.peer.orderer.SoloOrderer;
 import io.hearsay.peer.runtime.NodeResources;
+import io.hearsay.peer.runtime.NodeRuntime;
 import io.hearsay.peer.transport.TlsCredentials;
 import io.hearsay.proto.Organization;
 import java.io.IOException;
@@ -27,6 +33,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -40,10 +49,17 @@ import org.hyperledger.fabric.protos.common.Block;
 public final class OrdererProcess implements AutoCloseable {
     private final OrdererNode node;
     private final ExecutorService feedExecutor;
+    private final Optional<PeerIndexService> index;
 
-    private OrdererProcess(OrdererNode node, ExecutorService feedExecutor) {
+    private OrdererProcess(OrdererNode node, ExecutorService feedExecutor, Optional<PeerIndexService> index) {
         this.node = node;
         this.feedExecutor = feedExecutor;
+        this.index = index;
+    }
+
+    /** The central index this orderer serves, if its config enables it. */
+    public Optional<PeerIndexService> index() {
+        return index;
     }
 
     public static OrdererProcess start(OrdererProcessConfig config, NodeResources resources) {
@@ -77,14 +93,14 @@ public final class OrdererProcess implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+        AtomicReference<PeerIndexService> index = new AtomicReference<>();
         try {
             OrdererNode node = OrdererNode.start(new OrdererNode.Settings(
                             new InetSocketAddress(config.listen().host(), config.listen().port()), config.dataDirectory(),
                             config.batch(), window),
                     genesis, identity, tls, resources, commitFeeds(feeds),
-                    channels -> List.<BindableService>of(
-                            () -> new DeliverService(channels, window, DeliverConfig.defaults()).intercepted()));
-            return new OrdererProcess(node, feeds);
+                    channels -> services(config, channels, window, index));
+            return new OrdererProcess(node, feeds, Optional.ofNullable(index.get()));
         } catch (BlockRejectedException e) {
             feeds.shutdownNow();
             throw new IllegalStateException("the orderer's stored chain does not match a genesis block: " + e.getMessage(), e);
@@ -92,6 +108,25 @@ public final class OrdererProcess implements AutoCloseable {
             feeds.shutdownNow();
             throw e;
         }
+    }
+
+    /** Deliver, and the central index when the config asks for it (its peers are the channels' organisations'). */
+    private static List<BindableService> services(OrdererProcessConfig config, OrdererChannels channels, TimeWindow window,
+            AtomicReference<PeerIndexService> served) {
+        List<BindableService> services = new ArrayList<>();
+        services.add(() -> new DeliverService(channels, window, DeliverConfig.defaults()).intercepted());
+        config.index().ifPresent(settings -> {
+            Map<String, OrganizationMsp> organizations = new TreeMap<>();
+            for (String channel : channels.channelIds()) {
+                organizations.putAll(channels.channel(channel).orElseThrow().ledger().organizations().organizations());
+            }
+            MspDirectory msps = new MspDirectory(List.copyOf(organizations.values()), InstantSource.system());
+            PeerIndexService index = new PeerIndexService(settings, msps, window, NodeRuntime.CLOCK,
+                    RandomSource.seeded(NodeRuntime.newSeed()));
+            served.set(index);
+            services.add(index::intercepted);
+        });
+        return services;
     }
 
     /** Each channel's commit feed over its chain, told of every block the orderer cuts: what Deliver streams from. */

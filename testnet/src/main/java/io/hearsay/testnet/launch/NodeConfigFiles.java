@@ -66,6 +66,8 @@ public final class NodeConfigFiles {
         batch.put("pendingMax", config.batch().pendingEnvelopesMax());
         root.put("batch", batch);
         root.put("timeWindow", duration(config.timeWindow()));
+        config.index().ifPresent(index -> root.put("index", ordered("enabled", true,
+                "lease", index.leaseMillis() + "ms", "entriesMax", index.entriesMax(), "peersMax", index.peersMax())));
         return dump("orderer " + config.name(), root);
     }
 

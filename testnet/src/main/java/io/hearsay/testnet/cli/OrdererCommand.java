@@ -3,6 +3,7 @@ package io.hearsay.testnet.cli;
 import io.hearsay.peer.node.OrdererProcess;
 import io.hearsay.peer.node.OrdererProcessConfig;
 import io.hearsay.peer.runtime.NodeResources;
+import io.hearsay.testnet.launch.NodeControl;
 import io.hearsay.testnet.launch.UntilStopped;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -10,13 +11,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
  * {@code hearsay orderer --config orderer.yaml [--set key=value]...}: the solo orderer in this process, until SIGTERM
- * or Ctrl-C. A configuration problem is one line naming the option, and exit code 2, before anything starts.
+ * or Ctrl-C. A configuration problem is one line naming the option, and exit code 2, before anything starts. A launcher
+ * adds {@code --control stdin} ({@link NodeControlOptions}): the orderer then stops when its launcher dies.
  */
 @Command(name = "orderer", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Run the solo orderer from its orderer.yaml ('hearsay up' writes one) until stopped.",
@@ -34,8 +37,14 @@ final class OrdererCommand implements Callable<Integer> {
             description = "Override one option, e.g. --set batch.timeout=1s; wins over the file and the environment.")
     Map<String, String> overrides = new LinkedHashMap<>();
 
+    @Mixin
+    NodeControlOptions control = new NodeControlOptions();
+
     @Override
     public Integer call() throws InterruptedException {
+        if (!control.check(spec)) {
+            return NodeConfigFile.USAGE_EXIT_CODE;
+        }
         var loaded = NodeConfigFile.load(spec, config, ENVIRONMENT_PREFIX, overrides, OrdererProcessConfig::from);
         if (loaded.isEmpty()) {
             return NodeConfigFile.USAGE_EXIT_CODE;
@@ -53,10 +62,12 @@ final class OrdererCommand implements Callable<Integer> {
         out.printf("orderer %s (%s) listening on %s:%d; Ctrl-C stops it%n", ordererConfig.name(), ordererConfig.mspId(),
                 ordererConfig.listen().host(), orderer.port());
         out.flush();
-        UntilStopped.closingOnShutdown(() -> {
+        UntilStopped stopped = UntilStopped.closingOnShutdown(() -> {
             orderer.close();
             resources.close();
-        }).await();
+        });
+        control.start(ordererConfig.name(), NodeControl.noCommands("orderer " + ordererConfig.name()));
+        stopped.await();
         return 0;
     }
 }

@@ -54,7 +54,7 @@ import picocli.CommandLine.Spec;
  *     was done and the ledgers agree
  * </pre>
  * In this JVM the faults go through {@link NetworkFaultTarget}; with {@code --processes} through
- * {@link ProcessFaultTarget}, which adds SIGKILL and has no link faults.
+ * {@link ProcessFaultTarget}, which adds SIGKILL and sends link faults to each peer's JVM on its stdin.
  */
 @Command(name = "up", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Launch a network from a spec (default: two organisations of two peers, one channel) and show"
@@ -108,8 +108,7 @@ final class UpCommand implements Callable<Integer> {
             description = "Once the network is ready (as for --once), run this fault scenario against it with bank"
                     + " transfers as load (format: scenarios/demo.yaml), print each step as it ends, verify the running"
                     + " peers' ledgers through Deliver, then stop. Exit code 1 if a step failed or did not converge, or"
-                    + " the ledgers disagree. Link faults need the in-process network (no --processes); sigkill needs"
-                    + " --processes.")
+                    + " the ledgers disagree. sigkill needs --processes.")
     Path scenarioFile;
 
     @Override

@@ -13,14 +13,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
  * The link faults of a whole network — partition, loss, latency, clogs, by peer name and MSP id as a scenario
- * states them — turned into each peer's {@link LinkFaults}. A launcher's {@link FaultTarget} hands its link
- * faults here and registers each peer's transport with {@link #attach} when it starts (and again after every
- * restart: a restarted peer has a new transport, and must come back into the partition it left).
+ * states them — turned into each peer's {@link LinkFaults} rules. A launcher's {@link FaultTarget} hands its link
+ * faults here and registers each peer with {@link #attach} when it starts (and again after every restart: a
+ * restarted peer has a new transport, and must come back into the partition it left): its transport itself when it
+ * runs in this JVM, or a {@link PeerLinks} that carries the rules to the peer's process.
  *
  * <p>The state is declarative: after every change, every attached peer's rules are computed afresh from the
  * partition, the loss and latency steps in the order given (a later step replaces an earlier one on the links
@@ -31,6 +33,24 @@ import java.util.TreeSet;
  * network's timer, not on this thread).
  */
 public final class NetworkFaults {
+    /**
+     * Where one peer's link rules go: its transport in this JVM, or the control channel of its process. Called under
+     * the {@link NetworkFaults} lock, so it must not wait for the peer; a target that needs to know the rules are in
+     * force waits afterwards.
+     */
+    public interface PeerLinks {
+        /**
+         * Replaces the peer's link faults with {@code rules}: one per other peer of the network ({@link Rule#NONE}
+         * for a link without faults).
+         *
+         * @param seed seeds the peer's loss and jitter draws; the same for a peer throughout a scenario
+         */
+        void set(long seed, SortedMap<PkiId, Rule> rules);
+
+        /** The peer stopped: nothing to undo in a process that is gone; a transport in this JVM drops its faults. */
+        default void release() {}
+    }
+
     private record Peer(String name, String mspId, PkiId id) {}
 
     private record LossStep(LinkSelector links, double rate) {}
@@ -41,7 +61,7 @@ public final class NetworkFaults {
     /** Every peer ever attached, by name; sorted, so rules are computed in one order. */
     private final Map<String, Peer> peers = new TreeMap<>();
     private final Map<String, LinkFaults> faults = new HashMap<>();
-    private final Map<String, GossipNetwork> attached = new HashMap<>();
+    private final Map<String, PeerLinks> attached = new HashMap<>();
     private List<Set<String>> partition = List.of();
     private final List<LossStep> losses = new ArrayList<>();
     private final List<LatencyStep> latencies = new ArrayList<>();
@@ -66,21 +86,50 @@ public final class NetworkFaults {
         }
     }
 
-    /** A peer's transport started: it gets the network's current faults from now on. */
+    /** A peer's transport started in this JVM: it gets the network's current faults from now on. */
     public synchronized void attach(String name, String mspId, GossipNetwork network) {
-        declare(name, mspId, network.self());
-        LinkFaults own = faults.computeIfAbsent(name, n -> new LinkFaults(seed * 31 + n.hashCode()));
-        attached.put(name, network);
-        network.faults(own);
-        apply();
+        // One LinkFaults per peer name across restarts, so its draws go on where they stopped.
+        LinkFaults own = faults.computeIfAbsent(name, n -> new LinkFaults(seedOf(n)));
+        attach(name, mspId, network.self(), new PeerLinks() {
+            @Override
+            public void set(long seed, SortedMap<PkiId, Rule> rules) {
+                rules.forEach((peer, rule) -> own.set(Link.to(peer), rule));
+            }
+
+            @Override
+            public void release() {
+                network.faults(null);
+            }
+        });
+        network.faults(own); // once its rules are set, so its first envelope meets them
+    }
+
+    /** A peer started (in any JVM): {@code links} gets its share of the network's current faults from now on. */
+    public synchronized void attach(String name, String mspId, PkiId id, PeerLinks links) {
+        boolean known = peers.containsKey(name);
+        declare(name, mspId, id);
+        PeerLinks previous = attached.put(name, Objects.requireNonNull(links, "links"));
+        if (previous != null && previous != links) {
+            previous.release();
+        }
+        if (known) {
+            applyTo(name); // the others' rules already name it: only its own are new
+        } else {
+            apply();
+        }
     }
 
     /** A peer stopped; its rules are kept for when it is attached again. */
     public synchronized void detach(String name) {
-        GossipNetwork network = attached.remove(name);
-        if (network != null) {
-            network.faults(null);
+        PeerLinks links = attached.remove(name);
+        if (links != null) {
+            links.release();
         }
+    }
+
+    /** The names of the peers attached now, sorted. */
+    public synchronized Set<String> attached() {
+        return new TreeSet<>(attached.keySet());
     }
 
     /** See {@link FaultTarget#partition}: peers named in no group form one more group. */
@@ -134,15 +183,24 @@ public final class NetworkFaults {
     }
 
     private void apply() {
-        for (Map.Entry<String, GossipNetwork> entry : new TreeMap<>(attached).entrySet()) {
-            Peer self = peers.get(entry.getKey());
-            LinkFaults own = faults.get(self.name());
-            for (Peer other : peers.values()) {
-                if (!other.equals(self)) {
-                    own.set(Link.to(other.id()), ruleOf(self, other));
-                }
+        new TreeSet<>(attached.keySet()).forEach(this::applyTo);
+    }
+
+    /** Hands attached peer {@code name} its rule for each other peer. */
+    private void applyTo(String name) {
+        Peer self = peers.get(name);
+        SortedMap<PkiId, Rule> rules = new TreeMap<>();
+        for (Peer other : peers.values()) {
+            if (!other.equals(self)) {
+                rules.put(other.id(), ruleOf(self, other));
             }
         }
+        attached.get(name).set(seedOf(name), rules);
+    }
+
+    /** Each peer's own seed: draws on one peer do not shift another's, and a peer's do not depend on the JVM. */
+    private long seedOf(String name) {
+        return seed * 31 + name.hashCode();
     }
 
     private Rule ruleOf(Peer self, Peer other) {

@@ -1,5 +1,8 @@
 package io.hearsay.testnet.faults;
 
+import io.hearsay.peer.transport.LinkFaults.Rule;
+import io.hearsay.testnet.launch.ControlChannel;
+import io.hearsay.testnet.launch.FaultsCommand;
 import io.hearsay.testnet.launch.ProcessNetwork;
 import io.hearsay.testnet.load.BankLoad;
 import io.hearsay.testnet.spec.ConnectionProfile;
@@ -11,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,15 +22,30 @@ import java.util.concurrent.TimeUnit;
  * (it dies mid-whatever, typically mid-commit under load), restart starts {@code hearsay peer} again on its data and
  * port. Convergence is read as an operator would, from each running peer's {@code GET /status}.
  *
- * <p>Link faults (partition, loss, latency, clog) act on a peer's gossip transport, which lives in another JVM here
- * and has no control endpoint: they throw {@link UnsupportedOperationException} saying to run the network in-process.
- * {@link #heal()} has nothing to remove and does nothing, so a scenario may end healed either way.
+ * <p>Link faults (partition, loss, latency, clog) have the in-JVM semantics: the same {@link NetworkFaults} decides
+ * each peer's rules, which go to the peer's JVM as one {@link FaultsCommand} line on its control channel (its stdin,
+ * see {@link ControlChannel}) and are applied there to its gossip transport. A step returns only once every running
+ * peer has acknowledged its rules, so it is in force before the next step starts:
+ *
+ * <pre>
+ *   step ─▶ NetworkFaults (rules per peer) ─▶ "faults &lt;generation&gt; seed=… &lt;peer&gt;:blocked …" on each stdin
+ *        ─▶ each peer applies, writes "&lt;pid&gt; &lt;line&gt;" to its control.ack ─▶ step done
+ * </pre>
+ *
+ * A killed peer is detached and gets the faults in force again when restarted; {@link #restart} does not wait for
+ * its JVM to start, so a restarted peer's own rules apply once it is up (a partition holds meanwhile, because its
+ * neighbours drop what it sends them), and the next link step waits for it.
  */
-public final class ProcessFaultTarget implements FaultTarget {
+public final class ProcessFaultTarget extends LinkFaultTarget {
     /** A status read slower than this counts as "not converged yet" for this poll. */
     static final Duration STATUS_TIMEOUT = Duration.ofSeconds(2);
     /** How often convergence is polled: often enough to notice it soon, rarely enough not to load the peers. */
     static final Duration POLL_INTERVAL = Duration.ofMillis(100);
+    /**
+     * How long a peer may take to apply link faults: milliseconds once its JVM runs, but a peer just restarted reads
+     * its control channel only once it has started, which takes seconds on a loaded machine.
+     */
+    static final Duration APPLY_TIMEOUT = Duration.ofSeconds(60);
 
     private final ProcessNetwork network;
     private final BankLoad load;
@@ -44,6 +61,7 @@ public final class ProcessFaultTarget implements FaultTarget {
      * @param workers how many concurrent clients carry the load steps' rate
      */
     public ProcessFaultTarget(ProcessNetwork network, ConnectionProfile profile, BankLoad load, long seed, int workers) {
+        super(new NetworkFaults(seed));
         this.network = network;
         this.load = load;
         this.seed = seed;
@@ -54,6 +72,23 @@ public final class ProcessFaultTarget implements FaultTarget {
             operations.put(name, peer.peer().operations().orElseThrow(() -> new IllegalArgumentException(
                     "the connection profile gives no operations URL for " + name + ", so its height cannot be read")));
         }
+        for (String peer : network.peerNames()) {
+            faults.declare(peer, network.mspId(peer), network.pkiId(peer)); // a peer down now is still named in faults
+            if (network.isRunning(peer)) {
+                attach(peer);
+            }
+        }
+    }
+
+    /** The peer's current process gets its rules through its control channel from now on. */
+    private void attach(String peer) {
+        faults.attach(peer, network.mspId(peer), network.pkiId(peer),
+                (peerSeed, rules) -> network.control(peer).sendFaults(peerSeed, Rule.NONE, rules));
+    }
+
+    /** The link faults every peer is given; for tests and status displays. */
+    public NetworkFaults faults() {
+        return faults;
     }
 
     @Override
@@ -63,52 +98,35 @@ public final class ProcessFaultTarget implements FaultTarget {
 
     @Override
     public void kill(String peer) {
+        network.mspId(peer); // an unknown name fails here, before anything changes
+        faults.detach(peer);
         network.kill(peer);
     }
 
     @Override
     public void sigkill(String peer) {
+        network.mspId(peer);
+        faults.detach(peer);
         network.sigkill(peer);
     }
 
     @Override
     public void restart(String peer) {
         network.restart(peer);
+        attach(peer);
     }
 
+    /** Waits for every attached peer whose process runs to acknowledge the rules it was last sent. */
     @Override
-    public void partition(List<Set<String>> groups) {
-        throw linkFault("partition");
-    }
-
-    /** No link fault can be in place in process mode, so there is nothing to heal. */
-    @Override
-    public void heal() {
-    }
-
-    @Override
-    public void loss(LinkSelector links, double rate) {
-        throw linkFault("loss");
-    }
-
-    @Override
-    public void latency(LinkSelector links, Duration delay, Duration jitter) {
-        throw linkFault("latency");
-    }
-
-    @Override
-    public void clog(String peer) {
-        throw linkFault("clog");
-    }
-
-    @Override
-    public void unclog(String peer) {
-        throw linkFault("unclog");
-    }
-
-    private static UnsupportedOperationException linkFault(String step) {
-        return new UnsupportedOperationException(step + ": link faults act on each peer's gossip transport, which runs"
-                + " in another JVM with --processes; run the network in-process ('hearsay up' without --processes)");
+    protected void awaitApplied() {
+        try {
+            for (String peer : faults.attached()) {
+                network.control(peer).awaitApplied(APPLY_TIMEOUT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the peers to apply link faults", e);
+        }
     }
 
     /**

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Starts a network from a {@link NetworkSpec} as one JVM per node, each running {@code hearsay orderer --config} or
@@ -27,6 +28,8 @@ import java.util.Map;
  */
 public final class ProcessLauncher {
     public static final String LOG_FILE = "node.log";
+    /** Where a peer acknowledges the link faults it applied ({@link LinkFaultsControl}), next to its log. */
+    public static final String ACK_FILE = "control.ack";
 
     private ProcessLauncher() {}
 
@@ -49,11 +52,12 @@ public final class ProcessLauncher {
             return new JavaCommand(java, List.of(options), classPath, mainClass);
         }
 
-        List<String> arguments(String command, Path config) {
+        List<String> arguments(String command, Path config, List<String> options) {
             List<String> arguments = new ArrayList<>();
             arguments.add(java.toString());
             arguments.addAll(jvmOptions);
             arguments.addAll(List.of("-cp", classPath, mainClass, command, "--config", config.toString()));
+            arguments.addAll(options);
             return arguments;
         }
     }
@@ -97,17 +101,28 @@ public final class ProcessLauncher {
                 java, started);
     }
 
-    /** Starts one node's JVM, its output appended to {@code directory}/{@link #LOG_FILE} (a restart adds to it). */
+    /**
+     * Starts one node's JVM, its output appended to {@code directory}/{@link #LOG_FILE} (a restart adds to it), with
+     * its stdin as its {@link NodeControl} channel ({@code --control stdin}): it takes link faults there (a peer,
+     * acknowledging in {@link #ACK_FILE}), and stops when this JVM dies and the pipe closes.
+     */
     static ProcessNetwork.NodeProcess start(JavaCommand java, String name, String command, Path config,
             Path directory) {
         Path log = directory.resolve(LOG_FILE);
+        boolean peer = command.equals("peer");
+        Optional<Path> ack = peer ? Optional.of(directory.resolve(ACK_FILE)) : Optional.empty();
+        List<String> options = new ArrayList<>(List.of("--control", NodeControl.STDIN));
+        ack.ifPresent(file -> options.addAll(List.of("--control-ack", file.toString())));
         try {
             Files.createDirectories(directory);
-            Process process = new ProcessBuilder(java.arguments(command, config))
+            if (ack.isPresent()) {
+                Files.deleteIfExists(ack.get()); // a new process acknowledges from generation 1 again
+            }
+            Process process = new ProcessBuilder(java.arguments(command, config, options))
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
-            return new ProcessNetwork.NodeProcess(name, process, log);
+            return new ProcessNetwork.NodeProcess(name, process, log, new ControlChannel(name, process, ack));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name + " (" + java.java() + "): " + e.getMessage(), e);
         }

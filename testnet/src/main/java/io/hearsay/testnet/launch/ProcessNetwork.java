@@ -2,6 +2,7 @@ package io.hearsay.testnet.launch;
 
 import com.google.gson.Gson;
 import com.google.gson.JsonParseException;
+import io.hearsay.identity.PkiId;
 import io.hearsay.testnet.spec.NetworkSpec;
 import java.io.IOException;
 import java.net.URI;
@@ -29,6 +30,10 @@ import org.slf4j.LoggerFactory;
  * <p>A peer can be stopped alone — cleanly ({@link #kill}, SIGTERM) or as a crash ({@link #sigkill}, SIGKILL: its JVM
  * gets no chance to close RocksDB or finish a commit) — and {@link #restart started again} on its {@code peer.yaml},
  * data and port. A peer stopped on purpose is not one of the {@link #problems()}.
+ *
+ * <p>Each node's stdin is its {@link NodeControl} channel ({@link #control}): peers take link faults there, and
+ * every node stops by itself when this JVM dies — even by SIGKILL — because the kernel then closes the pipe, so a
+ * crashed launcher leaves no orphans holding ports and data.
  */
 public final class ProcessNetwork implements LaunchedNetwork {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessNetwork.class);
@@ -37,8 +42,8 @@ public final class ProcessNetwork implements LaunchedNetwork {
     /** A status read slower than this shows the peer as down for this refresh. */
     static final Duration STATUS_TIMEOUT = Duration.ofSeconds(2);
 
-    /** One node's JVM and where its output goes. */
-    public record NodeProcess(String name, Process process, Path log) {}
+    /** One node's JVM, where its output goes, and its control channel (its stdin). */
+    public record NodeProcess(String name, Process process, Path log, ControlChannel control) {}
 
     private final NetworkSpec spec;
     private final NetworkLayout layout;
@@ -164,6 +169,22 @@ public final class ProcessNetwork implements LaunchedNetwork {
     /** The organisation of peer {@code name}. */
     public String mspId(String name) {
         return plan(name).mspId();
+    }
+
+    /** Peer {@code name}'s PKI-ID, as its neighbours know it: its link faults are keyed by theirs. */
+    public PkiId pkiId(String name) {
+        String mspId = mspId(name);
+        return material.crypto().organization(mspId).nodes().stream().filter(node -> node.name().equals(name))
+                .findFirst().orElseThrow(() -> new IllegalStateException("no identity for peer " + name + " in "
+                        + material.crypto().root()))
+                .signingIdentity().pkiId();
+    }
+
+    /**
+     * The control channel of peer {@code name}'s current process (a restart makes a new one): link faults go there.
+     */
+    public synchronized ControlChannel control(String name) {
+        return node(name).control();
     }
 
     private PeerPlan plan(String name) {

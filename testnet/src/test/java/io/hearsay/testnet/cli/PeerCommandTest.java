@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code hearsay peer --config}: a bad option, from the file or from {@code --set}, is refused before anything starts
- * as exit code 2 and one line naming the option.
+ * {@code hearsay peer --config}: a bad option, from the file or from {@code --set}, or a bad launcher option
+ * ({@code --control}), is refused before anything starts as exit code 2 and one line naming the option.
  */
 class PeerCommandTest {
 
@@ -62,5 +62,22 @@ class PeerCommandTest {
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
         assertThat(run.err().lines()).singleElement().asString().contains("cannot read the config file");
+    }
+
+    @Test
+    void aControlChannelOtherThanStdinIsRefused(@TempDir Path directory) throws Exception {
+        CliRun run = CliRun.of("peer", "--config", config(directory, "").toString(), "--control", "tcp");
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
+        assertThat(run.err().lines()).singleElement().asString().contains("--control takes 'stdin'").contains("'tcp'");
+    }
+
+    @Test
+    void anAcknowledgementFileWithoutTheControlChannelIsRefused(@TempDir Path directory) throws Exception {
+        CliRun run = CliRun.of("peer", "--config", config(directory, "").toString(), "--control-ack",
+                directory.resolve("control.ack").toString());
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
+        assertThat(run.err().lines()).singleElement().asString().contains("--control-ack needs --control stdin");
     }
 }

@@ -23,9 +23,7 @@ class ProcessLauncherTest {
     @Test
     void everyNodeRunsInItsOwnProcess(@TempDir Path directory) throws Exception {
         NetworkSpec spec = NetworkLauncherTest.inDirectory(NetworkSpec.defaults(), directory.resolve("net"));
-        ProcessNetwork network = ProcessLauncher.launch(spec,
-                // Five JVMs warm up at once on a small CI machine: the quick compiler alone starts them sooner.
-                ProcessLauncher.JavaCommand.current().withJvmOptions("-XX:TieredStopAtLevel=1", "-Xshare:auto"));
+        ProcessNetwork network = ProcessLauncher.launch(spec, TestNetworks.QUICK_JAVA);
         try {
             assertThat(network.processes()).hasSize(5);
             await().atMost(SETTLE).until(() -> {

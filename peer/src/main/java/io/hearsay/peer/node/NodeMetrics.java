@@ -1,9 +1,14 @@
 package io.hearsay.peer.node;
 
+import io.hearsay.discovery.anchor.AnchorCounters;
+import io.hearsay.discovery.auth.AuthenticatedChannel;
+import io.hearsay.discovery.routing.RoutedDelivery;
 import io.hearsay.gossip.block.GossipCounters;
 import io.hearsay.peer.ChannelGossip;
 import io.hearsay.peer.metrics.MessageType;
 import io.hearsay.peer.metrics.WireCounters;
+import io.hearsay.peer.overlay.OverlayCounters;
+import io.hearsay.peer.overlay.PeerOverlay;
 import io.hearsay.peer.transport.TransportCounters;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -11,6 +16,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Locale;
+import java.util.function.Function;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
@@ -20,7 +26,8 @@ import java.util.function.ToDoubleFunction;
  * The node's Prometheus metrics. Names follow Fabric's where Fabric has the metric ({@code ledger_blockchain_height},
  * {@code ledger_block_processing_time}, {@code gossip_leader_election_leader}, {@code gossip_membership_total_peers_known}),
  * so dashboards built for Fabric peers read ours; the rest are every gossip and transport counter, one series each,
- * so nothing the protocol drops goes unseen. Per channel and message type ({@link MessageType#label()}): messages
+ * so nothing the protocol drops goes unseen. The overlay's ({@code overlay_*}, when the node runs one): its cores'
+ * counters, refusals by reason, routed deliveries by outcome, parents and children. Per channel and message type ({@link MessageType#label()}): messages
  * and bytes sent and received; signature verifications by result; duplicates received by kind.
  *
  * <p>Every series is a {@link FunctionCounter} or {@link Gauge} reading a plain counter the protocol keeps anyway:
@@ -95,5 +102,68 @@ public final class NodeMetrics {
         }
         Gauge.builder("gossip_membership_total_peers_known", connectedPeers::getAsInt)
                 .description("Neighbours with an open gossip connection").register(registry);
+    }
+
+    /**
+     * The overlay's series. Counters the overlay keeps thread-safe are read directly; the cores' own are read from
+     * {@code report}'s copy of the overlay's state, taken once per scrape.
+     */
+    void overlay(OverlayReport report) {
+        OverlayCounters links = report.overlay().counters();
+        for (OverlayCounters.Refusal reason : OverlayCounters.Refusal.values()) {
+            FunctionCounter.builder("overlay_refused", links, c -> c.refused(reason))
+                    .description("Overlay messages (or configured anchors) refused before the protocol saw them, by reason")
+                    .tag("reason", label(reason)).register(registry);
+        }
+        for (OverlayCounters.Counter counter : OverlayCounters.Counter.values()) {
+            FunctionCounter.builder("overlay_link_" + label(counter), links, c -> c.get(counter))
+                    .description("Overlay messages to anchors: held while dialling, dropped").register(registry);
+        }
+        for (AnchorCounters.Counter counter : AnchorCounters.Counter.values()) {
+            overlayCounter(report, "overlay_" + label(counter), "What the anchor or attachment core did", "", "",
+                    s -> s.anchorCounters().getOrDefault(counter, 0L));
+        }
+        for (AnchorCounters.Rejection reason : AnchorCounters.Rejection.values()) {
+            overlayCounter(report, "overlay_anchor_rejected", "Anchor protocol messages refused, by reason", "reason",
+                    label(reason), s -> s.anchorRejections().getOrDefault(reason, 0L));
+        }
+        for (AuthenticatedChannel.Drop reason : AuthenticatedChannel.Drop.values()) {
+            overlayCounter(report, "overlay_authentication_dropped", "Overlay messages that failed authentication, by reason",
+                    "reason", label(reason), s -> s.drops().getOrDefault(reason, 0L));
+        }
+        for (RoutedDelivery.Counter counter : RoutedDelivery.Counter.values()) {
+            overlayCounter(report, "overlay_routed_" + label(counter),
+                    "Routed delivery: this peer's sends (sent, delivered, failed) and the routes it relays or receives",
+                    "", "", s -> s.routing().getOrDefault(counter, 0L));
+        }
+        Gauge.builder("overlay_anchor", report, r -> r.overlay().isAnchor() ? 1 : 0)
+                .description("1 when this peer is an anchor (super-node) of the overlay").register(registry);
+        Gauge.builder("overlay_parents", report, r -> r.state().parents().size())
+                .description("Anchors this ordinary peer is attached to (2 when dual-homed)").register(registry);
+        Gauge.builder("overlay_children", report, r -> r.state().children().size())
+                .description("Peers attached to this anchor").register(registry);
+        Gauge.builder("overlay_anchors_known", report, r -> r.state().knownAnchors().size())
+                .description("Live anchors this anchor knows, itself excluded").register(registry);
+        RoutedInbox inbox = report.inbox();
+        FunctionCounter.builder("overlay_routed_inbox", inbox, RoutedInbox::received).tag("result", "received")
+                .description("Payloads routed to this peer, by what became of them").register(registry);
+        FunctionCounter.builder("overlay_routed_inbox", inbox, RoutedInbox::dropped).tag("result", "dropped_full")
+                .description("Payloads routed to this peer, by what became of them").register(registry);
+        FunctionCounter.builder("overlay_routed_inbox", inbox, RoutedInbox::unsubscribed).tag("result", "no_subscriber")
+                .description("Payloads routed to this peer, by what became of them").register(registry);
+    }
+
+    private void overlayCounter(OverlayReport report, String name, String description, String tag, String value,
+            Function<PeerOverlay.State, Long> read) {
+        FunctionCounter.Builder<OverlayReport> builder = FunctionCounter.builder(name, report,
+                r -> read.apply(r.state())).description(description);
+        if (!tag.isEmpty()) {
+            builder.tag(tag, value);
+        }
+        builder.register(registry);
+    }
+
+    private static String label(Enum<?> constant) {
+        return constant.name().toLowerCase(Locale.ROOT);
     }
 }

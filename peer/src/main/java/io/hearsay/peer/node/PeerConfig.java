@@ -42,11 +42,22 @@ import java.util.TreeMap;
  * @param endorsementTimeout how long to wait for another organisation's endorsement (default 10 s, Fabric's)
  * @param gossipOverrides single fields of the preset's {@code BlockGossipConfig} replaced by name
  *     ({@code gossip.overrides.pushFanout: 6}); default none
+ * @param overlay the anchor overlay ({@code overlay:} section, {@link OverlayConfig}); default none: the node runs no
+ *     overlay, and blocks cross organisations only over configured neighbours
  */
 public record PeerConfig(String name, String mspId, Path msp, Path tlsCertificate, Path tlsKey, HostPort listen,
         HostPort operations, Path dataDirectory, List<ChannelEntry> channels, Optional<HostPort> orderer, LeaderMode leader,
         GossipPreset gossipPreset, List<Neighbour> neighbours, int requestBytesMax, Duration timeWindow,
-        Duration endorsementTimeout, Map<String, Object> gossipOverrides) {
+        Duration endorsementTimeout, Map<String, Object> gossipOverrides, Optional<OverlayConfig> overlay) {
+
+    /** A config with no overlay. */
+    public PeerConfig(String name, String mspId, Path msp, Path tlsCertificate, Path tlsKey, HostPort listen,
+            HostPort operations, Path dataDirectory, List<ChannelEntry> channels, Optional<HostPort> orderer, LeaderMode leader,
+            GossipPreset gossipPreset, List<Neighbour> neighbours, int requestBytesMax, Duration timeWindow,
+            Duration endorsementTimeout, Map<String, Object> gossipOverrides) {
+        this(name, mspId, msp, tlsCertificate, tlsKey, listen, operations, dataDirectory, channels, orderer, leader,
+                gossipPreset, neighbours, requestBytesMax, timeWindow, endorsementTimeout, gossipOverrides, Optional.empty());
+    }
 
     /** A config with the preset's gossip settings as they are. */
     public PeerConfig(String name, String mspId, Path msp, Path tlsCertificate, Path tlsKey, HostPort listen,
@@ -129,6 +140,7 @@ public record PeerConfig(String name, String mspId, Path msp, Path tlsCertificat
         gossipOverrides = Collections.unmodifiableMap(canonicalFieldNames(gossipOverrides));
         gossipConfig(gossipPreset, gossipOverrides); // an unusable override fails here, before anything starts
         Objects.requireNonNull(leader, "leader");
+        Objects.requireNonNull(overlay, "overlay");
         channels = List.copyOf(channels);
         neighbours = List.copyOf(neighbours);
         if (channels.isEmpty()) {
@@ -137,6 +149,13 @@ public record PeerConfig(String name, String mspId, Path msp, Path tlsCertificat
         if (channels.stream().map(ChannelEntry::name).distinct().count() != channels.size()) {
             throw new ConfigException("channels: a channel is listed twice");
         }
+    }
+
+    /** This config with {@code config} as its overlay section. */
+    public PeerConfig withOverlay(OverlayConfig config) {
+        return new PeerConfig(name, mspId, msp, tlsCertificate, tlsKey, listen, operations, dataDirectory, channels, orderer,
+                leader, gossipPreset, neighbours, requestBytesMax, timeWindow, endorsementTimeout, gossipOverrides,
+                Optional.of(config));
     }
 
     /** The gossip settings this peer runs with: the preset, with the overrides applied. */
@@ -201,8 +220,9 @@ public record PeerConfig(String name, String mspId, Path msp, Path tlsCertificat
             throw new ConfigException("leader: a leader peer pulls blocks from the orderer; set orderer: host:port or "
                     + "leader: none");
         }
+        Optional<OverlayConfig> overlay = OverlayConfig.from(tree, listen);
         tree.requireAllRead();
         return new PeerConfig(name, mspId, msp, tlsCertificate, tlsKey, listen, operations, data, channels, orderer, leader,
-                preset, neighbours, requestBytesMax, timeWindow, endorsementTimeout, overrides);
+                preset, neighbours, requestBytesMax, timeWindow, endorsementTimeout, overrides, overlay);
     }
 }

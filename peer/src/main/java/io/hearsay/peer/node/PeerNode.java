@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.ServerServiceDefinition;
 import io.hearsay.discovery.auth.IntegrityConfig;
+import io.hearsay.discovery.routing.RoutedDelivery;
 import io.hearsay.discovery.runtime.RandomSource;
 import io.hearsay.gossip.block.BlockGossipListener;
 import io.hearsay.gossip.block.BlockLedger;
@@ -24,6 +25,8 @@ import io.hearsay.peer.channel.ChannelContext;
 import io.hearsay.peer.channel.ChannelRegistry;
 import io.hearsay.peer.channel.CommitFeedConfig;
 import io.hearsay.peer.channel.LedgerCommitFeed;
+import io.hearsay.peer.config.ConfigException;
+import io.hearsay.peer.config.ConfigTree.HostPort;
 import io.hearsay.peer.contract.Contracts;
 import io.hearsay.peer.deliver.DeliverConfig;
 import io.hearsay.peer.deliver.DeliverService;
@@ -43,6 +46,9 @@ import io.hearsay.peer.orderer.GrpcOrdererClient;
 import io.hearsay.peer.orderer.OrdererBlockIntake;
 import io.hearsay.peer.orderer.OrdererClient;
 import io.hearsay.peer.orderer.OrdererException;
+import io.hearsay.peer.overlay.AnchorSpec;
+import io.hearsay.peer.overlay.OverlayRoster;
+import io.hearsay.peer.overlay.PeerOverlay;
 import io.hearsay.peer.runtime.NodeResources;
 import io.hearsay.peer.runtime.NodeRuntime;
 import io.hearsay.peer.transport.GossipTransportConfig;
@@ -60,12 +66,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.hyperledger.fabric.protos.common.Block;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,7 +93,12 @@ import org.slf4j.LoggerFactory;
  *   ChannelElection ─▶ LeaderDuty ─(leader only)─▶ OrdererBlockIntake
  *   orderer ─Deliver─▶ OrdererBlockIntake (leader) ─▶ ChannelGossip ─▶ ledger.commit ─▶ gossip to neighbours
  *   ledger.commit ─▶ LedgerCommitFeed ─▶ CommitStatus, ChaincodeEvents, Deliver streams
+ *   embedder ─send─▶ PeerOverlay ─▶ parent anchor ─▶ target's anchor ─▶ target's PeerOverlay ─▶ RoutedInbox ─▶ onRouted
  * </pre>
+ *
+ * With an {@code overlay:} section the node also runs the anchor overlay ({@link PeerOverlay}): an ordinary peer
+ * attaches to two anchors, an anchor serves joins and makes the other organisations' anchors its block-gossip
+ * neighbours, so blocks cross organisations through the anchors, as in Fabric.
  */
 public final class PeerNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PeerNode.class);
@@ -107,6 +122,8 @@ public final class PeerNode implements AutoCloseable {
     private EndorsementCollector collector;
     private GossipPeer gossip;
     private OperationsServer operations;
+    /** The overlay's view for status and metrics, and its inbox; null when the node runs no overlay. */
+    private OverlayReport overlay;
 
     private PeerNode(PeerConfig config, NodeResources resources, boolean ownsResources) {
         this.config = config;
@@ -182,6 +199,8 @@ public final class PeerNode implements AutoCloseable {
                 new DeliverService(registry, timeWindow, DeliverConfig.defaults()).intercepted(),
                 new EndorserService(checker, local, serviceExecutor).bindService());
 
+        Optional<OverlayRoster> roster = config.overlay().map(o -> checkedRoster(o.anchorSpecs(), msps));
+
         GossipPeer.Settings settings = new GossipPeer.Settings(config.name(),
                 new InetSocketAddress(config.listen().host(), config.listen().port()), config.gossipConfig(),
                 GossipTransportConfig.defaults(), IntegrityConfig.defaults());
@@ -205,6 +224,7 @@ public final class PeerNode implements AutoCloseable {
         }
         metrics.transport(gossip.transportCounters(), () -> gossip.network().connectedPeers().size());
         config.neighbours().forEach(this::connect);
+        roster.ifPresent(this::startOverlay);
         startLeading();
         operations = new OperationsServer(new InetSocketAddress(config.operations().host(), config.operations().port()),
                 metrics.registry(), this::healthFailures, this::status);
@@ -235,17 +255,107 @@ public final class PeerNode implements AutoCloseable {
     public void connect(PeerConfig.Neighbour neighbour) {
         X509Certificate certificate = Pem.decodeCertificate(read(neighbour.certificate(), "neighbours[].cert"));
         PkiId id = Identity.of(neighbour.mspId(), certificate).pkiId();
-        if (neighbourNames.putIfAbsent(id, neighbour.endpoint().toString()) != null) {
-            return;
-        }
+        connectGossip(id, neighbour.endpoint());
         if (!neighbour.mspId().equals(config.mspId())) {
+            // Its own check, not the gossip one's: an anchor may already be a gossip neighbour when it is configured.
+            EndorserDirectory.Endpoint endorser = new EndorserDirectory.Endpoint(neighbour.endpoint().toString(),
+                    neighbour.serverName());
             endorsers.compute(neighbour.mspId(), (mspId, known) -> {
                 List<EndorserDirectory.Endpoint> updated = new ArrayList<>(known == null ? List.of() : known);
-                updated.add(new EndorserDirectory.Endpoint(neighbour.endpoint().toString(), neighbour.serverName()));
+                if (!updated.contains(endorser)) {
+                    updated.add(endorser);
+                }
                 return List.copyOf(updated);
             });
         }
-        gossip.connect(id, neighbour.endpoint().host(), neighbour.endpoint().port());
+    }
+
+    /**
+     * The channels' peer organisations: every organisation of every channel this node serves but the orderers'. The
+     * overlay is the node's, not a channel's, so it serves the union; an organisation none of its channels knows is
+     * refused.
+     */
+    private SortedSet<String> channelOrganizations() {
+        SortedSet<String> organizations = new TreeSet<>();
+        ledgers.values().forEach(ledger -> ledger.organizations().organizations().keySet().stream()
+                .filter(mspId -> !mspId.equals(ledger.config().getOrdererMspId())).forEach(organizations::add));
+        return organizations;
+    }
+
+    /**
+     * The configured anchors as the overlay will believe them, checked before anything starts: an entry the overlay
+     * would leave out (a certificate not of the organisation it claims, an organisation the channels do not know, a
+     * duplicate) is a configuration error here, not a warning at run time.
+     */
+    private OverlayRoster checkedRoster(List<AnchorSpec> anchors, MspDirectory msps) {
+        OverlayRoster roster;
+        try {
+            roster = OverlayRoster.build(anchors, msps, channelOrganizations());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("overlay.anchors: " + e.getMessage());
+        }
+        if (!roster.refusals().isEmpty()) {
+            throw new ConfigException("overlay.anchors: " + String.join("; ", roster.refusals())
+                    + "; fix or remove these entries (an anchor's cert must be its own signing certificate, issued by its "
+                    + "organisation's CA)");
+        }
+        return roster;
+    }
+
+    /**
+     * Starts the overlay on the listening gossip; an anchor then makes the other organisations' anchors its block
+     * gossip neighbours, so the organisations' blocks meet at the anchors.
+     */
+    private void startOverlay(OverlayRoster roster) {
+        OverlayConfig overlayConfig = config.overlay().orElseThrow();
+        RoutedInbox inbox = new RoutedInbox(config.name(), resources.serialExecutor(config.name() + "/routed-inbox"),
+                RoutedInbox.PENDING_MAX);
+        HostPort bound = new HostPort(config.listen().host(), gossip.port());
+        PeerOverlay started = gossip.startOverlay(overlayConfig.settings(bound, channelOrganizations(),
+                List.copyOf(roster.specs().values())), inbox::offer);
+        overlay = new OverlayReport(started, this::peerName, inbox);
+        metrics.overlay(overlay);
+        if (started.isAnchor()) {
+            roster.specs().forEach((anchor, spec) -> {
+                if (!spec.mspId().equals(config.mspId())) {
+                    connectGossip(anchor, new HostPort(spec.host(), spec.port()));
+                }
+            });
+        }
+    }
+
+    /** A peer's name where this node knows it: the common name its handshake or its anchor entry proved. */
+    private Optional<String> peerName(PkiId peer) {
+        return gossip.network().identity(peer).map(Identity::commonName)
+                .or(() -> overlay == null ? Optional.empty()
+                        : overlay.overlay().roster().spec(peer).map(spec -> spec.identity().commonName()))
+                .filter(name -> !name.isEmpty());
+    }
+
+    /** Keeps a gossip connection to {@code peer}, once, and names it by {@code endpoint} in the status. */
+    private void connectGossip(PkiId peer, HostPort endpoint) {
+        if (neighbourNames.putIfAbsent(peer, endpoint.toString()) == null) {
+            gossip.connect(peer, endpoint.host(), endpoint.port());
+        }
+    }
+
+    /** The node's overlay, if its config has an {@code overlay:} section: {@code send(target, payload)} goes there. */
+    public Optional<PeerOverlay> overlay() {
+        return Optional.ofNullable(overlay).map(OverlayReport::overlay);
+    }
+
+    /**
+     * Hands every payload routed to this node to {@code subscriber}, on the inbox's own executor, in arrival order;
+     * closing the result unsubscribes. A subscriber that is slow costs its own payloads (counted as dropped once
+     * {@value RoutedInbox#PENDING_MAX} wait), never the overlay's progress.
+     *
+     * @throws IllegalStateException if the node runs no overlay
+     */
+    public AutoCloseable onRouted(Consumer<RoutedDelivery.Received> subscriber) {
+        if (overlay == null) {
+            throw new IllegalStateException(config.name() + " runs no overlay: add an overlay section to its config");
+        }
+        return overlay.inbox().subscribe(subscriber);
     }
 
     /** The duty of leading {@code channelId}: a fresh intake of the orderer's blocks for each term as leader. */
@@ -343,6 +453,9 @@ public final class PeerNode implements AutoCloseable {
             channelStatus.put(channel, c);
         });
         status.put("channels", channelStatus);
+        if (overlay != null) {
+            status.put("overlay", overlay.status());
+        }
         return status;
     }
 
@@ -378,6 +491,11 @@ public final class PeerNode implements AutoCloseable {
     @Override
     public void close() {
         closeQuietly(operations);
+        // The overlay before gossip: it sends over gossip's connections, and fails its callers' sends in flight.
+        if (overlay != null) {
+            closeQuietly(overlay.overlay());
+            overlay.inbox().close();
+        }
         duties.values().forEach(PeerNode::closeQuietly);
         ordererChannels.forEach(ManagedChannel::shutdownNow);
         closeQuietly(gossip);

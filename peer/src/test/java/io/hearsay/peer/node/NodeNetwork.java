@@ -14,11 +14,14 @@ import io.hearsay.peer.runtime.NodeResources;
 import io.hearsay.peer.transport.TlsCredentials;
 import io.hearsay.proto.ChannelConfig;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.hyperledger.fabric.client.Gateway;
 import org.hyperledger.fabric.protos.common.Block;
@@ -27,9 +30,31 @@ import org.hyperledger.fabric.protos.common.Block;
  * A two-organisation network of real nodes in one JVM: the solo orderer and {@code peersPerOrganization} peers of
  * Org1MSP and Org2MSP, every one on loopback with mutual TLS and its own RocksDB, serving two channels
  * ({@code testchannel}, whose contracts need both organisations' endorsements, and {@code second}). Peer 0 of each
- * organisation leads (takes the orderer's blocks); the others get blocks by gossip only.
+ * organisation leads (takes the orderer's blocks) unless the {@link Layout} says the organisation has no leader; the
+ * others get blocks by gossip only. By default every peer is every other's neighbour; a layout may link peers within
+ * their organisation only and run the overlay, peer 0 of each organisation its anchor.
  */
 final class NodeNetwork implements AutoCloseable {
+    /**
+     * How the network is wired.
+     *
+     * @param fullMesh every peer a neighbour of every other (and an endorser across organisations); else neighbours
+     *     within an organisation only
+     * @param withoutLeader organisations none of whose peers leads: they get blocks by gossip only
+     * @param overlay whether every peer runs the overlay, peer 0 of each organisation its anchor (on a port reserved
+     *     before the start, since every config names every anchor's endpoint)
+     */
+    record Layout(boolean fullMesh, Set<String> withoutLeader, boolean overlay) {
+        static Layout everyPeerLinked() {
+            return new Layout(true, Set.of(), false);
+        }
+
+        /** Neighbours within organisations, the overlay on: blocks cross organisations through the anchors only. */
+        static Layout anchored(Set<String> withoutLeader) {
+            return new Layout(false, withoutLeader, true);
+        }
+    }
+
     static final String SECOND_CHANNEL = "second";
     static final Duration CALL = Duration.ofSeconds(30);
 
@@ -42,6 +67,10 @@ final class NodeNetwork implements AutoCloseable {
     private final List<ManagedChannel> connections = new ArrayList<>();
 
     NodeNetwork(Path directory, int peersPerOrganization) throws Exception {
+        this(directory, peersPerOrganization, Layout.everyPeerLinked());
+    }
+
+    NodeNetwork(Path directory, int peersPerOrganization, Layout layout) throws Exception {
         this.channel = new SampleChannel(directory.resolve("crypto"), 2, peersPerOrganization);
         this.crypto = channel.crypto;
         ChannelConfig second = channel.config.toBuilder().setChannelId(SECOND_CHANNEL).build();
@@ -54,41 +83,67 @@ final class NodeNetwork implements AutoCloseable {
                 ordererMember.tlsCertificate(), ordererMember.tlsKey(), new HostPort("127.0.0.1", 0), directory.resolve("orderer"),
                 List.of(genesisFile, secondFile), OrdererConfig.defaults(), TimeWindow.DEFAULT_WINDOW), resources);
 
-        for (String mspId : List.of("Org1MSP", "Org2MSP")) {
+        List<OverlayConfig.Anchor> anchors = new ArrayList<>();
+        for (String mspId : ORGANIZATIONS) {
             List<CryptoMaterial.Member> nodes = crypto.organization(mspId).nodes();
             for (int i = 0; i < nodes.size(); i++) {
                 CryptoMaterial.Member member = nodes.get(i);
-                PeerConfig config = new PeerConfig(member.name(), mspId, member.mspDirectory(), member.tlsCertificate(),
-                        member.tlsKey(), new HostPort("127.0.0.1", 0), new HostPort("127.0.0.1", 0),
-                        directory.resolve(member.name()),
+                boolean anchor = layout.overlay() && i == 0;
+                HostPort listen = new HostPort("127.0.0.1", anchor ? freePort() : 0);
+                if (anchor) {
+                    anchors.add(new OverlayConfig.Anchor(mspId, signingCertificate(member.mspDirectory()), listen));
+                }
+                boolean leads = i == 0 && !layout.withoutLeader().contains(mspId);
+                configs.add(new PeerConfig(member.name(), mspId, member.mspDirectory(), member.tlsCertificate(),
+                        member.tlsKey(), listen, new HostPort("127.0.0.1", 0), directory.resolve(member.name()),
                         List.of(new PeerConfig.ChannelEntry(SampleChannel.CHANNEL, genesisFile),
                                 new PeerConfig.ChannelEntry(SECOND_CHANNEL, secondFile)),
-                        java.util.Optional.of(new HostPort("127.0.0.1", orderer.port())), i == 0,
+                        java.util.Optional.of(new HostPort("127.0.0.1", orderer.port())), leads,
                         PeerConfig.GossipPreset.LAN, List.of(), PeerConfig.DEFAULT_REQUEST_BYTES_MAX, TimeWindow.DEFAULT_WINDOW,
-                        Duration.ofSeconds(10));
-                configs.add(config);
-                peers.add(PeerNode.start(config, resources));
+                        Duration.ofSeconds(10)));
             }
         }
-        // Full mesh: every peer knows every other (gossip neighbours, and endorsers across organisations).
-        for (PeerNode peer : peers) {
+        if (layout.overlay()) {
+            configs.replaceAll(config -> config.withOverlay(OverlayConfig.of(anchors)));
+        }
+        for (PeerConfig config : configs) {
+            peers.add(PeerNode.start(config, resources));
+        }
+        List<List<PeerNode>> linked = new ArrayList<>();
+        for (int i = 0; i < peers.size(); i++) {
+            List<PeerNode> neighbours = new ArrayList<>();
             for (int j = 0; j < peers.size(); j++) {
-                if (peers.get(j) != peer) {
-                    peer.connect(neighbour(j));
+                if (j != i && (layout.fullMesh() || configs.get(j).mspId().equals(configs.get(i).mspId()))) {
+                    peers.get(i).connect(neighbour(j));
+                    neighbours.add(peers.get(j));
                 }
             }
+            linked.add(neighbours);
         }
-        await().atMost(Duration.ofSeconds(20)).until(() -> peers.stream()
-                .allMatch(p -> p.gossip().network().connectedPeers().size() == peers.size() - 1));
+        await().atMost(Duration.ofSeconds(20)).until(() -> java.util.stream.IntStream.range(0, peers.size())
+                .allMatch(i -> peers.get(i).gossip().network().connectedPeers()
+                        .containsAll(linked.get(i).stream().map(PeerNode::id).toList())));
+    }
+
+    static final List<String> ORGANIZATIONS = List.of("Org1MSP", "Org2MSP");
+
+    /** A port free now, for a node whose endpoint other configs must name before it starts. */
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static Path signingCertificate(Path mspDirectory) throws IOException {
+        try (var files = Files.list(mspDirectory.resolve("signcerts"))) {
+            return files.findFirst().orElseThrow();
+        }
     }
 
     private PeerConfig.Neighbour neighbour(int index) throws IOException {
         PeerConfig config = configs.get(index);
-        try (var files = Files.list(config.msp().resolve("signcerts"))) {
-            Path certificate = files.findFirst().orElseThrow();
-            return new PeerConfig.Neighbour(new HostPort("127.0.0.1", peers.get(index).port()), config.mspId(), certificate,
-                    "127.0.0.1");
-        }
+        return new PeerConfig.Neighbour(new HostPort("127.0.0.1", peers.get(index).port()), config.mspId(),
+                signingCertificate(config.msp()), "127.0.0.1");
     }
 
     private static Path write(Path file, Block block) throws IOException {
@@ -103,6 +158,13 @@ final class NodeNetwork implements AutoCloseable {
 
     List<PeerNode> peers() {
         return List.copyOf(peers);
+    }
+
+    /** Closes {@code peer} as a crash would leave it to the others; the network no longer closes it. */
+    void stop(PeerNode peer) {
+        if (peers.remove(peer)) {
+            peer.close();
+        }
     }
 
     /** The client user of {@code mspId}. */

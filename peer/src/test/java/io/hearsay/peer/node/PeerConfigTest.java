@@ -3,14 +3,23 @@ package io.hearsay.peer.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hearsay.discovery.anchor.JoinConfig;
+import io.hearsay.discovery.routing.RoutingConfig;
+import io.hearsay.identity.CryptoGen;
+import io.hearsay.identity.CryptoMaterial;
+import io.hearsay.identity.OrgSpec;
 import io.hearsay.peer.config.ConfigException;
 import io.hearsay.peer.config.ConfigTree;
+import io.hearsay.peer.config.ConfigTree.HostPort;
+import io.hearsay.peer.overlay.OverlaySettings;
 import io.hearsay.peer.node.PeerConfig.GossipPreset;
 import io.hearsay.peer.node.PeerConfig.LeaderMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -127,5 +136,100 @@ class PeerConfigTest {
                 .hasMessageContaining("gossip.overrides.fanout: unknown field; allowed: ").hasMessageContaining("pushFanout");
         assertThatThrownBy(() -> load(VALID, Map.of(), Map.of("gossip.overrides.pushFanout", "0")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("pushFanout is 0");
+    }
+
+    // ---- overlay ----
+
+    /** An overlay section naming Org1's anchor by a real signing certificate. */
+    private String overlay(String extra) throws Exception {
+        CryptoMaterial crypto = CryptoGen.withDefaults().generate(directory.resolve("crypto"),
+                List.of(OrgSpec.peers("Org1MSP", "org1.example.com", 1)));
+        Path certificate;
+        try (var files = Files.list(crypto.organization("Org1MSP").nodes().get(0).mspDirectory().resolve("signcerts"))) {
+            certificate = files.findFirst().orElseThrow();
+        }
+        return VALID + """
+                overlay:
+                  anchors:
+                    - mspId: Org1MSP
+                      cert: %s
+                      endpoint: anchor.org1.example.com:7051
+                """.formatted(certificate) + extra;
+    }
+
+    @Test
+    void withoutAnOverlaySectionTheNodeRunsNoOverlay() throws Exception {
+        assertThat(load(VALID, Map.of(), Map.of()).overlay()).isEmpty();
+        assertThat(load(VALID + "overlay:\n", Map.of(), Map.of()).overlay()).isEmpty();
+    }
+
+    @Test
+    void theOverlaySectionIsReadWithDocumentedDefaults() throws Exception {
+        OverlayConfig overlay = load(overlay(""), Map.of(), Map.of()).overlay().orElseThrow();
+
+        assertThat(overlay.anchors()).singleElement().satisfies(anchor -> {
+            assertThat(anchor.mspId()).isEqualTo("Org1MSP");
+            assertThat(anchor.endpoint()).isEqualTo(new HostPort("anchor.org1.example.com", 7051));
+        });
+        assertThat(overlay.internalEndpoint()).isEmpty();
+        assertThat(overlay.externalEndpoint()).isEmpty();
+        assertThat(overlay.join()).isEqualTo(JoinConfig.defaults());
+        assertThat(overlay.routing()).isEqualTo(RoutingConfig.defaults());
+        // The internal endpoint defaults to the address the node listens on, with the port it bound.
+        OverlaySettings settings = overlay.settings(new HostPort("127.0.0.1", 41000), new TreeSet<>(List.of("Org1MSP")),
+                overlay.anchorSpecs());
+        assertThat(settings.internalEndpoint()).isEqualTo("127.0.0.1:41000");
+        assertThat(settings.externalEndpoint()).isEmpty();
+        assertThat(settings.anchors()).singleElement().satisfies(spec -> assertThat(spec.endpoint())
+                .isEqualTo("anchor.org1.example.com:7051"));
+    }
+
+    @Test
+    void overlayScalarsAreOverriddenByTheEnvironmentAndFlags() throws Exception {
+        OverlayConfig overlay = load(overlay("  routing:\n    ackTimeout: 200ms\n"),
+                Map.of("HEARSAY_PEER_OVERLAY_ROUTING_ACKTIMEOUT", "50ms", "HEARSAY_PEER_OVERLAY_JOIN_PARENTS", "1"),
+                Map.of("overlay.externalEndpoint", "peer0.org1.example.com:7051",
+                        "overlay.internalEndpoint", "10.0.0.5:7051")).overlay().orElseThrow();
+
+        assertThat(overlay.routing().ackTimeoutMillis()).isEqualTo(50);
+        assertThat(overlay.routing().deadlineMillis()).isEqualTo(300);
+        assertThat(overlay.join().parents()).isEqualTo(1);
+        assertThat(overlay.externalEndpoint()).contains(new HostPort("peer0.org1.example.com", 7051));
+        assertThat(overlay.internalEndpoint()).contains(new HostPort("10.0.0.5", 7051));
+    }
+
+    @Test
+    void aBadOverlayValueIsRefusedByNameBeforeAnythingStarts() throws Exception {
+        String valid = overlay("");
+        assertThatThrownBy(() -> load(VALID + "overlay:\n  internalEndpoint: 127.0.0.1:7051\n", Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("overlay.anchors: the overlay needs the channel's "
+                        + "anchor peers");
+        assertThatThrownBy(() -> load(valid.replaceFirst("      cert: .*", "      cert: " + directory.resolve("missing.pem")),
+                Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("overlay.anchors[0].cert: cannot read")
+                .hasMessageContaining("missing.pem");
+        Path notPem = Files.writeString(directory.resolve("not.pem"), "hello");
+        assertThatThrownBy(() -> load(valid.replaceFirst("      cert: .*", "      cert: " + notPem), Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("overlay.anchors[0].cert: " + notPem + " is not a usable signing certificate");
+        assertThatThrownBy(() -> load(valid.replace("anchor.org1.example.com:7051", "anchor.org1.example.com"),
+                Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("overlay.anchors[0]: endpoint: must be host:port");
+        assertThatThrownBy(() -> load(valid.replace("anchor.org1.example.com:7051", "anchor.org1.example.com:0"),
+                Map.of(), Map.of()))
+                .hasMessageContaining("endpoint: must be host:port with a port in [1, 65535]");
+        assertThatThrownBy(() -> load(valid.replace("      endpoint: anchor.org1.example.com:7051\n", ""), Map.of(), Map.of()))
+                .hasMessageContaining("overlay.anchors[0].endpoint: missing");
+        assertThatThrownBy(() -> load(valid, Map.of(), Map.of("overlay.internalEndpoint", "nowhere")))
+                .hasMessageContaining("overlay.internalEndpoint: must be host:port, got 'nowhere'");
+        assertThatThrownBy(() -> load(valid, Map.of("HEARSAY_PEER_OVERLAY_ROUTING_ACKTIMEOUT", "fast"), Map.of()))
+                .hasMessageContaining("overlay.routing.ackTimeout: must be a duration like 500ms");
+        assertThatThrownBy(() -> load(valid, Map.of(), Map.of("overlay.join.parents", "9")))
+                .hasMessageContaining("overlay.join.parents: must be between 1 and 8, got 9");
+        assertThatThrownBy(() -> load(valid, Map.of(), Map.of("listen", "0.0.0.0:7051")))
+                .hasMessageContaining("overlay.internalEndpoint: missing; listen is 0.0.0.0:7051, a wildcard address");
+        assertThatThrownBy(() -> load(valid + "  routing:\n    hopTimout: 100ms\n", Map.of(), Map.of()))
+                .hasMessageContaining("unknown option [overlay.routing.hopTimout]")
+                .hasMessageContaining("overlay.routing.ackTimeout");
     }
 }

@@ -13,6 +13,7 @@ import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.hearsay.identity.CryptoMaterial;
 import io.hearsay.ledger.sample.SampleChannel;
 import io.hearsay.peer.auth.TimeWindow;
+import io.hearsay.peer.config.ConfigException;
 import io.hearsay.peer.config.ConfigTree.HostPort;
 import io.hearsay.peer.runtime.NodeResources;
 import io.hearsay.peer.transport.TlsCredentials;
@@ -141,5 +142,28 @@ class PeerNodeTest {
                 List.of(new PeerConfig.ChannelEntry("elsewhere", config.channels().get(0).genesis())), Optional.empty(), false,
                 config.gossipPreset(), List.of(), config.requestBytesMax(), config.timeWindow(), config.endorsementTimeout());
         assertThatThrownBy(() -> PeerNode.start(wrong, resources)).hasMessageContaining("is the genesis block of channel 'testchannel'");
+    }
+
+    @Test
+    void anAnchorWhoseCertificateIsNotOfTheOrganisationItClaimsIsRefusedBeforeAnythingStarts() throws Exception {
+        Path certificate;
+        try (var files = Files.list(config.msp().resolve("signcerts"))) {
+            certificate = files.findFirst().orElseThrow();
+        }
+        for (String claimed : List.of("Org2MSP", "Org3MSP")) {
+            PeerConfig claiming = new PeerConfig(config.name(), config.mspId(), config.msp(), config.tlsCertificate(),
+                    config.tlsKey(), config.listen(), config.operations(), directory.resolve("claiming-" + claimed),
+                    config.channels(), Optional.empty(), false, config.gossipPreset(), List.of(), config.requestBytesMax(),
+                    config.timeWindow(), config.endorsementTimeout())
+                    .withOverlay(OverlayConfig.of(List.of(new OverlayConfig.Anchor(claimed, certificate,
+                            new HostPort("127.0.0.1", 7051)))));
+            assertThatThrownBy(() -> PeerNode.start(claiming, resources)).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("overlay.anchors: ")
+                    .hasMessageContaining("of " + claimed + " at 127.0.0.1:7051 refused: ")
+                    .hasMessageContaining(claimed.equals("Org2MSP") ? "is not a valid member of Org2MSP"
+                            : "is not in the channel configuration [Org1MSP, Org2MSP]");
+        }
+        // The node that was running is untouched.
+        assertThat(node.status()).containsEntry("name", config.name()).doesNotContainKey("overlay");
     }
 }

@@ -19,6 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.hyperledger.fabric.protos.common.Block;
 import org.hyperledger.fabric.protos.common.BlockMetadata;
 import org.hyperledger.fabric.protos.common.BlockMetadataIndex;
@@ -33,7 +34,9 @@ import org.hyperledger.fabric.protos.peer.TxValidationCode;
  *
  * <p>MVCC: a transaction's every read must find the version it read — in the committed state, or as
  * written by an earlier valid transaction of the same block. Otherwise it is {@code MVCC_READ_CONFLICT}
- * and none of its writes apply, as in Fabric.
+ * and none of its writes apply, as in Fabric. Then, as Fabric does next, its every range query must read the
+ * same entries again ({@link PhantomReads}), else it is {@code PHANTOM_READ_CONFLICT}: checked only in a block
+ * that holds a range query, so blocks without one plan as they did before.
  */
 final class CommitPlanner {
     /** The ledger's head after a commit: what readers see as height, head hash and state hash. */
@@ -45,10 +48,13 @@ final class CommitPlanner {
      * and to the transaction index.
      *
      * @param stateWrites stored state key → stored value, null for a delete
+     * @param sortedStateWrites the same in key order (sorted for the batch anyway): what the next block's range
+     *     queries read through
      * @param transactionIds the ids this block adds to the transaction index
      */
     record Plan(StorageBatch batch, Block storedBlock, List<TxValidationCode> codes, Head head,
-            Map<StoredKey, byte[]> stateWrites, Set<String> transactionIds) {
+            Map<StoredKey, byte[]> stateWrites, List<Map.Entry<StoredKey, byte[]>> sortedStateWrites,
+            Set<String> transactionIds) {
 
         /** What the commit reports once the batch is durable. */
         CommitResult result() {
@@ -83,8 +89,12 @@ final class CommitPlanner {
         PlannerReads committed = PlannerReads.fetch(storage, checked, unwritten);
         StateHash stateHash = head.stateHash().copy();
         StorageBatch batch = new StorageBatch();
-        // Stored key bytes → pending stored value (null = deleted) of earlier valid transactions.
-        Map<StoredKey, byte[]> pending = new HashMap<>();
+        // Stored key bytes → pending stored value (null = deleted) of earlier valid transactions; sorted only when
+        // a range query must read through it, since a hash map is the cheaper lookup.
+        TreeMap<StoredKey, byte[]> sortedPending = committed.rangeQueries() ? new TreeMap<>() : null;
+        Map<StoredKey, byte[]> pending = sortedPending != null ? sortedPending : new HashMap<>();
+        PhantomReads phantomReads = sortedPending == null ? null
+                : new PhantomReads(storage, unwritten == null ? List.of() : unwritten.sortedStateWrites(), sortedPending);
         Set<String> blockTransactionIds = new HashSet<>();
         List<TxValidationCode> codes = new ArrayList<>(checked.size());
         List<StorageBatch.Operation> transactionIndex = new ArrayList<>(checked.size());
@@ -100,6 +110,9 @@ final class CommitPlanner {
             }
             if (code == TxValidationCode.VALID && !readsAreCurrent(transaction, committed.readKeys(position), pending, committed)) {
                 code = TxValidationCode.MVCC_READ_CONFLICT;
+            }
+            if (code == TxValidationCode.VALID && phantomReads != null && !phantomReads.rangesUnchanged(transaction)) {
+                code = TxValidationCode.PHANTOM_READ_CONFLICT;
             }
             if (code == TxValidationCode.VALID) {
                 applyWrites(transaction, committed.writeKeys(position), new Version(number, position), pending, committed,
@@ -140,7 +153,8 @@ final class CommitPlanner {
         batch.put(Keyspace.META, LedgerKeys.META_HEAD_HASH, headHash);
         batch.put(Keyspace.META, LedgerKeys.META_STATE_HASH, stateHashBytes);
         return new Plan(batch, stored, codes, new Head(number + 1, headHash, stateHash),
-                Collections.unmodifiableMap(pending), Collections.unmodifiableSet(blockTransactionIds));
+                Collections.unmodifiableMap(pending), Collections.unmodifiableList(stateWrites),
+                Collections.unmodifiableSet(blockTransactionIds));
     }
 
     /** @param keys the stored key of each read, in read-write set order */
@@ -149,21 +163,22 @@ final class CommitPlanner {
         int index = 0;
         for (NamespaceReadWriteSet namespace : transaction.readWriteSets()) {
             for (KVRead read : namespace.kvRwSet().getReadsList()) {
-                byte[] current = current(keys[index++], pending, committed);
-                if (current == null) {
-                    if (read.hasVersion()) {
-                        return false;
-                    }
-                    continue;
-                }
-                Version version = StateCodec.version(current);
-                if (!read.hasVersion() || read.getVersion().getBlockNum() != version.blockNumber()
-                        || read.getVersion().getTxNum() != version.transactionNumber()) {
+                if (!readIsCurrent(read, current(keys[index++], pending, committed))) {
                     return false;
                 }
             }
         }
         return true;
+    }
+
+    /** Whether {@code read} saw the entry that is now {@code stored} (null: none) at its current version. */
+    static boolean readIsCurrent(KVRead read, byte[] stored) {
+        if (stored == null) {
+            return !read.hasVersion();
+        }
+        Version version = StateCodec.version(stored);
+        return read.hasVersion() && read.getVersion().getBlockNum() == version.blockNumber()
+                && read.getVersion().getTxNum() == version.transactionNumber();
     }
 
     /** @param keys the stored key of each write, in read-write set order */

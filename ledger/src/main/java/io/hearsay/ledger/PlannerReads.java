@@ -35,13 +35,16 @@ final class PlannerReads {
      */
     private final StoredKey[][] readKeys;
     private final StoredKey[][] writeKeys;
+    /** Whether any transaction records a range query, so the planner must check for phantoms. */
+    private final boolean rangeQueries;
 
     private PlannerReads(Set<String> committedTransactions, Map<StoredKey, byte[]> state, StoredKey[][] readKeys,
-            StoredKey[][] writeKeys) {
+            StoredKey[][] writeKeys, boolean rangeQueries) {
         this.committedTransactions = committedTransactions;
         this.state = state;
         this.readKeys = readKeys;
         this.writeKeys = writeKeys;
+        this.rangeQueries = rangeQueries;
     }
 
     /** @param unwritten the plan of the block before if its batch may not be durable yet, else null */
@@ -52,6 +55,7 @@ final class PlannerReads {
         List<StoredKey> keysToFetch = new ArrayList<>();
         StoredKey[][] readKeys = new StoredKey[checked.size()][];
         StoredKey[][] writeKeys = new StoredKey[checked.size()][];
+        boolean rangeQueries = false;
         for (int position = 0; position < checked.size(); position++) {
             CheckedTransaction transaction = checked.get(position);
             String txId = transaction.transactionId();
@@ -67,6 +71,7 @@ final class PlannerReads {
             for (NamespaceReadWriteSet namespace : transaction.readWriteSets()) {
                 reads += namespace.kvRwSet().getReadsCount();
                 writes += namespace.kvRwSet().getWritesCount();
+                rangeQueries |= namespace.kvRwSet().getRangeQueriesInfoCount() > 0;
             }
             readKeys[position] = new StoredKey[reads];
             writeKeys[position] = new StoredKey[writes];
@@ -100,7 +105,12 @@ final class PlannerReads {
                 state.put(keysToFetch.get(i), values.get(i));
             }
         }
-        return new PlannerReads(committedTransactions, state, readKeys, writeKeys);
+        return new PlannerReads(committedTransactions, state, readKeys, writeKeys, rangeQueries);
+    }
+
+    /** Whether a transaction of the block records a range query. */
+    boolean rangeQueries() {
+        return rangeQueries;
     }
 
     /** The stored keys of the reads of the transaction at {@code position}, in read-write set order. */

@@ -1,15 +1,18 @@
 package io.hearsay.ledger;
 
 import static io.hearsay.ledger.sample.SampleChannel.delete;
+import static io.hearsay.ledger.sample.SampleChannel.range;
 import static io.hearsay.ledger.sample.SampleChannel.read;
 import static io.hearsay.ledger.sample.SampleChannel.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hyperledger.fabric.protos.peer.TxValidationCode.BAD_CREATOR_SIGNATURE;
+import static org.hyperledger.fabric.protos.peer.TxValidationCode.BAD_RWSET;
 import static org.hyperledger.fabric.protos.peer.TxValidationCode.BAD_PROPOSAL_TXID;
 import static org.hyperledger.fabric.protos.peer.TxValidationCode.DUPLICATE_TXID;
 import static org.hyperledger.fabric.protos.peer.TxValidationCode.ENDORSEMENT_POLICY_FAILURE;
 import static org.hyperledger.fabric.protos.peer.TxValidationCode.MVCC_READ_CONFLICT;
+import static org.hyperledger.fabric.protos.peer.TxValidationCode.PHANTOM_READ_CONFLICT;
 import static org.hyperledger.fabric.protos.peer.TxValidationCode.VALID;
 
 import com.google.protobuf.ByteString;
@@ -21,6 +24,7 @@ import io.hearsay.ledger.sample.SampleChannel;
 import io.hearsay.ledger.state.StateHash;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -31,6 +35,9 @@ import org.hyperledger.fabric.protos.common.Envelope;
 import org.hyperledger.fabric.protos.common.Header;
 import org.hyperledger.fabric.protos.common.Payload;
 import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVRWSet;
+import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVRead;
+import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.QueryReadsMerkleSummary;
+import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.RangeQueryInfo;
 import org.hyperledger.fabric.protos.peer.TxValidationCode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,8 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The ledger's behaviour, written once and run against every storage backend: validation in Fabric's
- * order with Fabric's codes, atomic commits that leave nothing behind on rejection, MVCC, indexes, the
- * state hash, and resuming after reopen.
+ * order with Fabric's codes, atomic commits that leave nothing behind on rejection, MVCC, phantom reads,
+ * indexes, the state hash, and resuming after reopen.
  */
 abstract class LedgerContract {
     @TempDir
@@ -392,6 +399,127 @@ abstract class LedgerContract {
         CommitResult result = commit(channel.put("a", "1"), channel.put("b", "2"), channel.put("c", "3"));
         assertThat(result.validationCodes()).hasSize(3).containsOnly(TxValidationCode.VALID);
         assertThat(result.validTransactions()).isEqualTo(3);
+    }
+
+    // ---- phantom reads: a recorded range query must read the same entries at commit ----
+
+    /** A transaction that read {@code range} and writes r=x, so one can see whether it was applied. */
+    private static Envelope rangeReader(RangeQueryInfo... ranges) {
+        return channel.transaction(KVRWSet.newBuilder().addAllRangeQueriesInfo(List.of(ranges))
+                .addWrites(write("r", "x")).build());
+    }
+
+    /** Commits a, c at 1:0 (block 1) and returns the range query that read [a, d) then. */
+    private RangeQueryInfo readOfAToD() throws Exception {
+        commit(channel.put("a", "1", "c", "1"));
+        Version v1 = new Version(1, 0);
+        return range("a", "d", true, read("a", v1), read("c", v1));
+    }
+
+    @Test
+    void anUnchangedRangeIsValidAndAWriteOutsideItDoesNotMatter() throws Exception {
+        RangeQueryInfo aToD = readOfAToD();
+        commit(channel.put("d", "1", "0", "1"));
+        assertThat(commit(rangeReader(aToD)).validationCodes()).containsExactly(VALID);
+        assertThat(value("r")).isEqualTo("x");
+    }
+
+    @Test
+    void aKeyInsertedIntoTheRangeIsAPhantomAndItsWritesAreNotApplied() throws Exception {
+        RangeQueryInfo aToD = readOfAToD();
+        commit(channel.put("b", "1"));
+        byte[] stateHash = ledger.stateHash();
+        assertThat(commit(rangeReader(aToD)).validationCodes()).containsExactly(PHANTOM_READ_CONFLICT);
+        assertThat(value("r")).isNull();
+        assertThat(ledger.stateHash()).isEqualTo(stateHash);
+    }
+
+    @Test
+    void aKeyDeletedFromTheRangeIsAPhantom() throws Exception {
+        RangeQueryInfo aToD = readOfAToD();
+        commit(channel.transaction(KVRWSet.newBuilder().addWrites(delete("c")).build()));
+        assertThat(commit(rangeReader(aToD)).validationCodes()).containsExactly(PHANTOM_READ_CONFLICT);
+    }
+
+    @Test
+    void aKeyOfTheRangeRewrittenAtANewVersionIsAConflict() throws Exception {
+        RangeQueryInfo aToD = readOfAToD();
+        commit(channel.put("c", "1"));
+        assertThat(commit(rangeReader(aToD)).validationCodes()).containsExactly(PHANTOM_READ_CONFLICT);
+    }
+
+    @Test
+    void anEarlierValidTransactionOfTheBlockWritingIntoTheRangeMakesAPhantomAnInvalidOneDoesNot() throws Exception {
+        RangeQueryInfo aToD = readOfAToD();
+        Envelope unendorsedInsert = channel.transaction(KVRWSet.newBuilder().addWrites(write("b", "1")).build(),
+                List.of(channel.org1Peer));
+        assertThat(commit(unendorsedInsert, rangeReader(aToD), channel.put("b", "1"), rangeReader(aToD))
+                .validationCodes()).containsExactly(ENDORSEMENT_POLICY_FAILURE, VALID, VALID, PHANTOM_READ_CONFLICT);
+        Version b = new Version(2, 2);
+        assertThat(commit(channel.transaction(KVRWSet.newBuilder().addWrites(delete("b")).build()),
+                rangeReader(range("a", "d", true, read("a", new Version(1, 0)), read("b", b), read("c", new Version(1, 0)))))
+                .validationCodes()).as("a delete earlier in the block").containsExactly(VALID, PHANTOM_READ_CONFLICT);
+    }
+
+    @Test
+    void aRangeOverAnEmptyNamespaceStaysValidUntilAKeyAppears() throws Exception {
+        RangeQueryInfo everything = range("", "", true);
+        assertThat(commit(rangeReader(everything)).validationCodes()).containsExactly(VALID);
+        assertThat(commit(rangeReader(range("s", "", true))).validationCodes())
+                .as("r is before the range").containsExactly(VALID);
+        assertThat(commit(rangeReader(everything)).validationCodes()).containsExactly(PHANTOM_READ_CONFLICT);
+    }
+
+    /** A contract that stopped early recorded its last key as an inclusive end: keys after it are not its concern. */
+    @Test
+    void anEarlyStoppedRangeIsComparedUpToItsLastKeyOnly() throws Exception {
+        commit(channel.put("a", "1", "c", "1", "e", "1"));
+        Version v1 = new Version(1, 0);
+        RangeQueryInfo firstTwo = range("a", "c", false, read("a", v1), read("c", v1));
+        commit(channel.put("d", "1"));
+        assertThat(commit(rangeReader(firstTwo)).validationCodes()).containsExactly(VALID);
+        commit(channel.put("c", "2"));
+        assertThat(commit(rangeReader(firstTwo)).validationCodes()).as("its last key, included").containsExactly(PHANTOM_READ_CONFLICT);
+    }
+
+    @Test
+    void malformedRangeQueriesAreBadReadWriteSetsNotCommitFailures() throws Exception {
+        commit(channel.put("a", "1"));
+        KVRead[] tooManyReads = new KVRead[100_001];
+        Arrays.fill(tooManyReads, read("a", new Version(1, 0)));
+        RangeQueryInfo[] tooManyQueries = new RangeQueryInfo[1_001];
+        Arrays.fill(tooManyQueries, range("a", "b", true));
+        RangeQueryInfo merkle = range("a", "b", true).toBuilder()
+                .setReadsMerkleHashes(QueryReadsMerkleSummary.newBuilder().setMaxDegree(2)).build();
+        CommitResult result = commit(rangeReader(range("b", "a", true)), rangeReader(range("a", "", false, tooManyReads)),
+                rangeReader(tooManyQueries), rangeReader(merkle), rangeReader(range("a", "b", true, read("a", new Version(1, 0)))));
+        assertThat(result.validationCodes()).containsExactly(BAD_RWSET, BAD_RWSET, BAD_RWSET, BAD_RWSET, VALID);
+    }
+
+    /**
+     * commitAll plans a block while the block before is still being written: its range queries must see that
+     * block's inserts and deletes as one-by-one commits do.
+     */
+    @Test
+    void commitAllSeesTheBlockBeforeInRangeQueriesAsOneByOneDoes() throws Exception {
+        Version v1 = new Version(1, 0);
+        Version v2 = new Version(2, 0);
+        List<Block> chain = new ArrayList<>();
+        chain.add(channel.next(head(), channel.put("a", "1", "c", "1")));
+        chain.add(channel.next(chain.get(0), channel.transaction(KVRWSet.newBuilder().addWrites(write("b", "1"))
+                .addWrites(delete("c")).build())));
+        chain.add(channel.next(chain.get(1), rangeReader(range("a", "d", true, read("a", v1), read("c", v1))),
+                rangeReader(range("a", "d", true, read("a", v1), read("b", v2)))));
+        List<CommitResult> oneByOne = new ArrayList<>();
+        for (Block block : chain) {
+            oneByOne.add(ledger.commit(block));
+        }
+        assertThat(oneByOne.get(2).validationCodes()).containsExactly(PHANTOM_READ_CONFLICT, VALID);
+        for (LedgerOptions options : List.of(LedgerOptions.defaults(), LedgerOptions.defaults().withParallelValidation(false))) {
+            try (Ledger batched = openNew(options)) {
+                assertSameResults(batched.commitAll(chain), oneByOne);
+            }
+        }
     }
 
     // ---- commitAll: the pipelined batch commit must be indistinguishable from committing one by one ----

@@ -27,6 +27,8 @@ import org.hyperledger.fabric.protos.common.Envelope;
 import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVRWSet;
 import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVRead;
 import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVWrite;
+import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.QueryReads;
+import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.RangeQueryInfo;
 
 /**
  * A two-organisation channel with an orderer organisation, for tests, benchmarks and demos: crypto material,
@@ -126,6 +128,15 @@ public final class SampleChannel {
                     .setBlockNum(version.blockNumber()).setTxNum(version.transactionNumber()));
         }
         return read.build();
+    }
+
+    /**
+     * A recorded range query over [{@code start}, {@code end}) that read {@code rawReads}; with {@code exhausted}
+     * false the contract stopped early and {@code end} is the last key it read, as Fabric's simulator records it.
+     */
+    public static RangeQueryInfo range(String start, String end, boolean exhausted, KVRead... rawReads) {
+        return RangeQueryInfo.newBuilder().setStartKey(start).setEndKey(end).setItrExhausted(exhausted)
+                .setRawReads(QueryReads.newBuilder().addAllKvReads(List.of(rawReads))).build();
     }
 
     /** The block after {@code previous} holding these envelopes. */

@@ -30,6 +30,11 @@ public final class StateCodec {
         return out;
     }
 
+    /** Compares two user keys in the state's order: their UTF-8 bytes, unsigned (not UTF-16 units, as {@link String#compareTo}). */
+    public static int compareKeys(String a, String b) {
+        return Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    }
+
     /** The first key after every key of {@code namespace}. */
     public static byte[] namespaceEnd(String namespace) {
         byte[] start = key(namespace, "");

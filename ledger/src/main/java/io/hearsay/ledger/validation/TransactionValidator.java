@@ -34,8 +34,9 @@ import org.hyperledger.fabric.protos.peer.TxValidationCode;
 /**
  * The per-transaction checks that need no ledger state, in Fabric's order: well-formed envelope and
  * headers, right channel, creator's signature, transaction id, one action whose endorsements are valid
- * and satisfy the endorsement policy of every namespace it writes, and a readable read-write set.
- * Duplicates and MVCC need the ledger and are the committer's.
+ * and satisfy the endorsement policy of every namespace it writes, and a readable read-write set whose range
+ * queries can be checked ({@link RangeQueryShape}). Duplicates, MVCC and phantom reads need the ledger and are
+ * the committer's.
  *
  * <p>Nested messages are parsed with aliasing ({@link Protos}): their bytes fields are views into the
  * entry, so parsing copies no transaction bytes, and signed messages are hashed where they lie.
@@ -213,6 +214,6 @@ public final class TransactionValidator {
                 return "write of an empty key in namespace '" + namespace + "'";
             }
         }
-        return null;
+        return kvRwSet.getRangeQueriesInfoCount() == 0 ? null : RangeQueryShape.problem(namespace, kvRwSet);
     }
 }

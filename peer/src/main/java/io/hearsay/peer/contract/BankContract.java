@@ -13,7 +13,8 @@ import java.util.List;
  *   <li>{@code open(account, amount)}: a new account; refused if it exists or the amount is negative;</li>
  *   <li>{@code transfer(from, to, amount)}: refused for an unknown account, a non-positive amount, {@code from == to}
  *       or insufficient funds; returns the new balance of {@code from};</li>
- *   <li>{@code balance(account)}; {@code total()}: the sum of all balances, by one range read.</li>
+ *   <li>{@code balance(account)}; {@code total()}: the sum of all balances, read in pages of the stub's largest
+ *       range, so it works for any number of accounts with one page in memory at a time.</li>
  * </ul>
  */
 public final class BankContract implements Contract {
@@ -85,13 +86,22 @@ public final class BankContract implements Contract {
 
     private static byte[] total(ContractStub stub, List<String> noArgs) throws ContractException {
         long sum = 0;
-        for (KeyValue entry : stub.range("", "")) {
-            try {
-                sum = Math.addExact(sum, parseBalance(entry.key(), entry.value()));
-            } catch (ArithmeticException e) {
-                throw new ContractException("the total of all balances overflows a 64-bit integer");
+        int pageEntries = stub.rangeEntriesMax();
+        String from = "";
+        List<KeyValue> page;
+        do {
+            page = stub.range(from, "", pageEntries);
+            for (KeyValue entry : page) {
+                try {
+                    sum = Math.addExact(sum, parseBalance(entry.key(), entry.value()));
+                } catch (ArithmeticException e) {
+                    throw new ContractException("the total of all balances overflows a 64-bit integer");
+                }
             }
-        }
+            if (!page.isEmpty()) {
+                from = page.get(page.size() - 1).key() + "\0"; // the first key after the last one read
+            }
+        } while (page.size() == pageEntries);
         return Arguments.utf8(Long.toString(sum));
     }
 

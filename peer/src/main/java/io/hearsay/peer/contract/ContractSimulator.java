@@ -11,13 +11,20 @@ public final class ContractSimulator {
     private ContractSimulator() {
     }
 
-    /**
-     * @throws ContractException the contract refused the invocation; so does a contract that breaks the stub's
-     *     rules (an empty key, an unnamed event), reported with the contract's name
-     */
+    /** Simulates with the {@link SimulationLimits#defaults() default limits}. */
     public static SimulationResult simulate(Ledger ledger, Contract contract, Invocation invocation)
             throws ContractException {
-        RecordingStub stub = new RecordingStub(ledger, contract.name(), invocation);
+        return simulate(ledger, contract, invocation, SimulationLimits.defaults());
+    }
+
+    /**
+     * @throws ContractException the contract refused the invocation; so does a contract that breaks the stub's
+     *     rules (an empty key, an unnamed event, an inverted range) or reads a range over {@code limits}, reported
+     *     with the contract's name
+     */
+    public static SimulationResult simulate(Ledger ledger, Contract contract, Invocation invocation,
+            SimulationLimits limits) throws ContractException {
+        RecordingStub stub = new RecordingStub(ledger, contract.name(), invocation, limits);
         byte[] result;
         try {
             result = contract.invoke(stub, invocation.function(), invocation.args());

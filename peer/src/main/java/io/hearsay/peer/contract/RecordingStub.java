@@ -6,6 +6,7 @@ import io.hearsay.ledger.Ledger;
 import io.hearsay.ledger.StateEntry;
 import io.hearsay.ledger.Version;
 import io.hearsay.ledger.VersionedValue;
+import io.hearsay.ledger.state.StateCodec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -29,15 +30,17 @@ final class RecordingStub implements ContractStub {
     private final Ledger ledger;
     private final String namespace;
     private final Invocation invocation;
+    private final SimulationLimits limits;
     private final TreeMap<String, KVRead> reads = new TreeMap<>();
     private final TreeMap<String, KVWrite> writes = new TreeMap<>();
     private final List<RangeQueryInfo> rangeQueries = new ArrayList<>();
     private ChaincodeEvent event;
 
-    RecordingStub(Ledger ledger, String namespace, Invocation invocation) {
+    RecordingStub(Ledger ledger, String namespace, Invocation invocation, SimulationLimits limits) {
         this.ledger = ledger;
         this.namespace = namespace;
         this.invocation = invocation;
+        this.limits = limits;
     }
 
     @Override
@@ -61,20 +64,62 @@ final class RecordingStub implements ContractStub {
     }
 
     @Override
-    public List<KeyValue> range(String startKey, String endKey) {
+    public List<KeyValue> range(String startKey, String endKey) throws ContractException {
+        RangeRead read = read(startKey, endKey, limits.rangeEntriesMax());
+        if (!read.exhausted()) {
+            throw new ContractException("range ['" + startKey + "', '" + endKey + "') of contract '" + namespace
+                    + "' holds more than " + limits.rangeEntriesMax() + " entries, the most one read returns; "
+                    + "read it in pages with range(start, end, limit)");
+        }
+        return read.entries();
+    }
+
+    @Override
+    public List<KeyValue> range(String startKey, String endKey, int limit) {
+        if (limit < 1 || limit > limits.rangeEntriesMax()) {
+            throw new IllegalArgumentException("a range limit must be between 1 and " + limits.rangeEntriesMax()
+                    + " entries, got " + limit);
+        }
+        return read(startKey, endKey, limit).entries();
+    }
+
+    @Override
+    public int rangeEntriesMax() {
+        return limits.rangeEntriesMax();
+    }
+
+    /** One range read's entries, and whether the range ended before the entry cap did. */
+    private record RangeRead(List<KeyValue> entries, boolean exhausted) {}
+
+    /**
+     * Reads at most {@code entriesMax} entries of the range, and one more only to learn whether the range goes on,
+     * and records the range query. An exhausted range is recorded with its bounds, as Fabric does, so the commit
+     * re-reads it whole; an unfinished one with its last key read as the end, not exhausted, so the commit
+     * re-reads exactly what was returned.
+     */
+    private RangeRead read(String startKey, String endKey, int entriesMax) {
+        requireRange(startKey, endKey);
         List<KeyValue> entries = new ArrayList<>();
         QueryReads.Builder rawReads = QueryReads.newBuilder();
+        boolean exhausted = true;
         try (Ledger.StateIterator iterator = ledger.stateRange(namespace, startKey, endKey)) {
             while (iterator.hasNext()) {
                 StateEntry entry = iterator.next();
+                if (entries.size() == entriesMax) {
+                    exhausted = false;
+                    break;
+                }
                 entries.add(new KeyValue(entry.key(), entry.value().value().toByteArray()));
                 rawReads.addKvReads(read(entry.key(), entry.value().version()));
             }
         }
-        // The whole range was read, so the iterator is exhausted: a commit can then check for phantoms exactly.
         rangeQueries.add(RangeQueryInfo.newBuilder()
-                .setStartKey(startKey).setEndKey(endKey).setItrExhausted(true).setRawReads(rawReads).build());
-        return entries;
+                .setStartKey(startKey)
+                .setEndKey(exhausted ? endKey : entries.get(entries.size() - 1).key())
+                .setItrExhausted(exhausted)
+                .setRawReads(rawReads)
+                .build());
+        return new RangeRead(entries, exhausted);
     }
 
     @Override
@@ -119,6 +164,16 @@ final class RecordingStub implements ContractStub {
                     .setBlockNum(version.blockNumber()).setTxNum(version.transactionNumber()));
         }
         return read.build();
+    }
+
+    /** The committer refuses an inverted range (BAD_RWSET), so refuse it here, where the contract can still say why. */
+    private static void requireRange(String startKey, String endKey) {
+        if (startKey == null || endKey == null) {
+            throw new IllegalArgumentException("range bounds must not be null; use \"\" for an open bound");
+        }
+        if (!endKey.isEmpty() && StateCodec.compareKeys(startKey, endKey) > 0) {
+            throw new IllegalArgumentException("range start '" + startKey + "' is after its end '" + endKey + "'");
+        }
     }
 
     /** The committer refuses empty keys (BAD_RWSET), so refuse them here, where the contract can still say why. */

@@ -31,9 +31,14 @@ final class ContractRunner {
     }
 
     SimulationResult simulate(Contract contract, String function, String... args) throws ContractException {
+        return simulate(SimulationLimits.defaults(), contract, function, args);
+    }
+
+    SimulationResult simulate(SimulationLimits limits, Contract contract, String function, String... args)
+            throws ContractException {
         Invocation invocation = new Invocation("tx-" + (++transactions), channel.sample.client.identity(), function,
                 Arrays.stream(args).map(arg -> arg.getBytes(StandardCharsets.UTF_8)).toList());
-        return ContractSimulator.simulate(ledger, contract, invocation);
+        return ContractSimulator.simulate(ledger, contract, invocation, limits);
     }
 
     /** The transaction carrying {@code simulation}'s read-write set, endorsed by an Org1 peer and signed. */

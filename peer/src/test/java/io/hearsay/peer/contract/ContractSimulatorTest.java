@@ -1,12 +1,12 @@
 package io.hearsay.peer.contract;
 
+import static io.hearsay.peer.contract.ScriptedContract.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hearsay.peer.endorse.TestChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
 import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVRWSet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,7 +38,7 @@ class ContractSimulatorTest {
 
     @Test
     void readsSeeCommittedStateAndTheSetIsSortedWithOneEntryPerKey() throws Exception {
-        Contract script = contract((stub, args) -> {
+        Contract script = new ScriptedContract((stub, args) -> {
             stub.put("b", bytes("mine"));
             String seen = new String(stub.get("b").orElseThrow(), StandardCharsets.UTF_8);
             stub.get("b");
@@ -65,7 +65,7 @@ class ContractSimulatorTest {
 
     @Test
     void aRangeReadIsRecordedWithItsBoundsAndVersions() throws Exception {
-        Contract script = contract((stub, args) -> bytes(Integer.toString(stub.range("a", "c").size())));
+        Contract script = new ScriptedContract((stub, args) -> bytes(Integer.toString(stub.range("a", "c").size())));
 
         SimulationResult result = runner.simulate(script, "run");
 
@@ -79,35 +79,12 @@ class ContractSimulatorTest {
 
     @Test
     void aContractMisusingTheStubGetsAContractError() {
-        Contract script = contract((stub, args) -> {
+        Contract script = new ScriptedContract((stub, args) -> {
             stub.put("", bytes("x"));
             return new byte[0];
         });
 
         assertThatThrownBy(() -> runner.simulate(script, "run"))
                 .isInstanceOf(ContractException.class).hasMessageContaining("keys must be non-empty");
-    }
-
-    private interface Script {
-        byte[] run(ContractStub stub, List<byte[]> args) throws ContractException;
-    }
-
-    /** A contract in the {@code kv} namespace running {@code script}. */
-    private static Contract contract(Script script) {
-        return new Contract() {
-            @Override
-            public String name() {
-                return "kv";
-            }
-
-            @Override
-            public byte[] invoke(ContractStub stub, String function, List<byte[]> args) throws ContractException {
-                return script.run(stub, args);
-            }
-        };
-    }
-
-    private static byte[] bytes(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -5,12 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
-import io.grpc.ManagedChannel;
 import io.hearsay.ledger.sample.SampleChannel;
-import io.hearsay.peer.auth.TimeWindow;
-import io.hearsay.peer.channel.CountingFeed;
-import io.hearsay.peer.channel.TestChain;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
@@ -25,11 +20,8 @@ import org.hyperledger.fabric.protos.orderer.SeekPosition;
 import org.hyperledger.fabric.protos.orderer.SeekSpecified;
 import org.hyperledger.fabric.protos.peer.DeliverGrpc;
 import org.hyperledger.fabric.protos.peer.DeliverResponse;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Backpressure end to end (pitfall P13): a Deliver client that reads nothing makes the server stop taking blocks
@@ -41,61 +33,34 @@ class DeliverFlowControlTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final int BLOCKS = 40;
 
-    @TempDir
-    static Path cryptoDirectory;
-    static SampleChannel sample;
-
-    @TempDir
-    Path directory;
-    private TestChain chain;
-    private TestEventServer server;
-    private ManagedChannel connection;
-    /** Counts the blocks the server's Deliver takes from the feed. */
-    private CountingFeed feed;
-
-    @BeforeAll
-    static void generate() {
-        sample = new SampleChannel(cryptoDirectory);
-    }
-
-    @BeforeEach
-    void start() {
-        chain = new TestChain(sample, directory.resolve("ledger"));
+    @RegisterExtension
+    static final EventServerFixture node = EventServerFixture.perTestWithFixedWindow(chain -> {
         String large = "x".repeat(64 * 1024);
         for (int i = 1; i < BLOCKS; i++) {
-            chain.commit(sample.put("large" + i, large));
+            chain.commit(chain.sample.put("large" + i, large));
         }
-        feed = new CountingFeed(chain.feed);
-        server = new TestEventServer(chain, chain.registry(feed), DeliverConfig.defaults(), TimeWindow.defaults());
-        connection = server.dialWithFixedWindow(server.channelClient(), 64 * 1024);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        connection.shutdownNow();
-        server.close();
-        chain.close();
-    }
+    }, 64 * 1024);
 
     @Test
     void aClientThatDoesNotReadPausesTheServerUntilItReadsAgain() {
         PausedReader<Envelope, DeliverResponse> reader = new PausedReader<>(
                 (response, index) -> response.getBlock().getHeader().getNumber() == index);
-        DeliverGrpc.newStub(connection).withDeadlineAfter(60, TimeUnit.SECONDS).deliver(reader).onNext(seek());
+        DeliverGrpc.newStub(node.connection()).withDeadlineAfter(60, TimeUnit.SECONDS).deliver(reader).onNext(seek());
 
-        await().atMost(WAIT).until(() -> feed.taken() > 0);
-        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> feed.taken() < BLOCKS / 2);
-        int takenWhileBlocked = feed.taken();
+        await().atMost(WAIT).until(() -> node.feed().taken() > 0);
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> node.feed().taken() < BLOCKS / 2);
+        int takenWhileBlocked = node.feed().taken();
         assertThat(reader.received()).isZero();
 
         reader.resume();
 
         await().atMost(WAIT).until(() -> reader.received() == BLOCKS);
-        assertThat(feed.taken()).isEqualTo(BLOCKS).isGreaterThan(takenWhileBlocked);
+        assertThat(node.feed().taken()).isEqualTo(BLOCKS).isGreaterThan(takenWhileBlocked);
         assertThat(reader.inOrder()).isTrue();
     }
 
-    private Envelope seek() {
+    private static Envelope seek() {
+        SampleChannel sample = node.sample();
         ChannelHeader channelHeader = ChannelHeader.newBuilder()
                 .setType(HeaderType.DELIVER_SEEK_INFO_VALUE)
                 .setChannelId(SampleChannel.CHANNEL)

@@ -4,15 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
-import io.grpc.ManagedChannel;
 import io.hearsay.ledger.sample.SampleChannel;
-import io.hearsay.peer.auth.TimeWindow;
-import io.hearsay.peer.channel.CountingFeed;
-import io.hearsay.peer.channel.TestChain;
-import io.hearsay.peer.deliver.DeliverConfig;
+import io.hearsay.peer.deliver.EventServerFixture;
 import io.hearsay.peer.deliver.PausedReader;
-import io.hearsay.peer.deliver.TestEventServer;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.hyperledger.fabric.protos.gateway.ChaincodeEventsRequest;
@@ -21,11 +15,8 @@ import org.hyperledger.fabric.protos.gateway.GatewayGrpc;
 import org.hyperledger.fabric.protos.gateway.SignedChaincodeEventsRequest;
 import org.hyperledger.fabric.protos.orderer.SeekPosition;
 import org.hyperledger.fabric.protos.orderer.SeekSpecified;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Backpressure on ChaincodeEvents: a client that reads nothing makes the server stop taking blocks from the ledger
@@ -36,50 +27,23 @@ class ChaincodeEventsFlowControlTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final int EVENT_BLOCKS = 40;
 
-    @TempDir
-    static Path cryptoDirectory;
-    static SampleChannel sample;
-
-    @TempDir
-    Path directory;
-    private TestChain chain;
-    private CountingFeed feed;
-    private TestEventServer server;
-    private ManagedChannel connection;
-
-    @BeforeAll
-    static void generate() {
-        sample = new SampleChannel(cryptoDirectory);
-    }
-
-    @BeforeEach
-    void start() {
-        chain = new TestChain(sample, directory.resolve("ledger"));
+    @RegisterExtension
+    static final EventServerFixture node = EventServerFixture.perTestWithFixedWindow(chain -> {
         String large = "e".repeat(64 * 1024);
         for (int i = 0; i < EVENT_BLOCKS; i++) {
             chain.commit(chain.withEvent("kv", "put", large));
         }
-        feed = new CountingFeed(chain.feed);
-        server = new TestEventServer(chain, chain.registry(feed), DeliverConfig.defaults(), TimeWindow.defaults());
-        connection = server.dialWithFixedWindow(server.channelClient(), 64 * 1024);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        connection.shutdownNow();
-        server.close();
-        chain.close();
-    }
+    }, 64 * 1024);
 
     @Test
     void aClientThatDoesNotReadPausesTheServerUntilItReadsAgain() {
         // One response per block, in block order (the first event block is block 1).
         PausedReader<SignedChaincodeEventsRequest, ChaincodeEventsResponse> reader = new PausedReader<>(
                 (response, index) -> response.getBlockNumber() == index + 1 && response.getEventsCount() == 1);
-        GatewayGrpc.newStub(connection).withDeadlineAfter(60, TimeUnit.SECONDS).chaincodeEvents(request(), reader);
+        GatewayGrpc.newStub(node.connection()).withDeadlineAfter(60, TimeUnit.SECONDS).chaincodeEvents(request(), reader);
 
-        await().atMost(WAIT).until(() -> feed.taken() > 0);
-        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> feed.taken() < EVENT_BLOCKS / 2);
+        await().atMost(WAIT).until(() -> node.feed().taken() > 0);
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> node.feed().taken() < EVENT_BLOCKS / 2);
         assertThat(reader.received()).isZero();
 
         reader.resume();
@@ -89,6 +53,7 @@ class ChaincodeEventsFlowControlTest {
     }
 
     private static SignedChaincodeEventsRequest request() {
+        SampleChannel sample = node.sample();
         ByteString request = ChaincodeEventsRequest.newBuilder()
                 .setChannelId(SampleChannel.CHANNEL)
                 .setChaincodeId("kv")

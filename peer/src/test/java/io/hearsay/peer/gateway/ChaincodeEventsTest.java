@@ -5,19 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
-import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.hearsay.identity.CryptoGen;
 import io.hearsay.identity.CryptoMaterial;
-import io.hearsay.identity.OrgSpec;
 import io.hearsay.ledger.sample.SampleChannel;
 import io.hearsay.peer.channel.TestChain;
-import io.hearsay.peer.deliver.DeliverConfig;
+import io.hearsay.peer.deliver.EventServerFixture;
 import io.hearsay.peer.deliver.TestEventServer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +21,6 @@ import org.hyperledger.fabric.client.CloseableIterator;
 import org.hyperledger.fabric.client.Gateway;
 import org.hyperledger.fabric.client.GatewayRuntimeException;
 import org.hyperledger.fabric.client.InMemoryCheckpointer;
-import org.hyperledger.fabric.client.Network;
 import org.hyperledger.fabric.protos.common.Envelope;
 import org.hyperledger.fabric.protos.gateway.ChaincodeEventsRequest;
 import org.hyperledger.fabric.protos.gateway.ChaincodeEventsResponse;
@@ -34,11 +28,8 @@ import org.hyperledger.fabric.protos.gateway.GatewayGrpc;
 import org.hyperledger.fabric.protos.gateway.SignedChaincodeEventsRequest;
 import org.hyperledger.fabric.protos.orderer.SeekOldest;
 import org.hyperledger.fabric.protos.orderer.SeekPosition;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * ChaincodeEvents through the official Fabric Gateway client over mutual TLS, from blocks committed into a real
@@ -50,51 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ChaincodeEventsTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    @TempDir
-    static Path cryptoDirectory;
-    static SampleChannel sample;
-    static CryptoMaterial impostor;
-
-    @TempDir
-    Path directory;
-    private TestChain chain;
-    private TestEventServer server;
-    private ManagedChannel connection;
-    private Gateway gateway;
-    private final List<CloseableIterator<?>> iterators = new ArrayList<>();
-
-    @BeforeAll
-    static void generate() {
-        sample = new SampleChannel(cryptoDirectory.resolve("channel"));
-        impostor = CryptoGen.withDefaults().generate(cryptoDirectory.resolve("impostor"),
-                List.of(OrgSpec.peers("Org1MSP", "org1.example.com", 1)));
-    }
-
-    @BeforeEach
-    void start() {
-        chain = new TestChain(sample, directory.resolve("ledger"));
-        server = new TestEventServer(chain, DeliverConfig.defaults());
-        connection = server.dial(server.channelClient());
-        gateway = TestEventServer.gateway(connection, server.channelClient()).connect();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        iterators.forEach(CloseableIterator::close);
-        gateway.close();
-        connection.shutdownNow();
-        server.close();
-        chain.close();
-    }
-
-    private Network network() {
-        return gateway.getNetwork(SampleChannel.CHANNEL);
-    }
-
-    private CloseableIterator<ChaincodeEvent> closing(CloseableIterator<ChaincodeEvent> events) {
-        iterators.add(events);
-        return events;
-    }
+    @RegisterExtension
+    static final EventServerFixture node = EventServerFixture.perTest();
 
     private static String payload(ChaincodeEvent event) {
         return new String(event.getPayload(), StandardCharsets.UTF_8);
@@ -102,16 +50,16 @@ class ChaincodeEventsTest {
 
     @Test
     void eventsAreReplayedFromABlockOnlyFromValidTransactionsOfTheChaincodeInOrder() {
-        chain.commit(chain.withEvent("kv", "put", "before")); // block 1, before the start
-        Envelope a = chain.withEvent("kv", "put", "a");
-        chain.commit(a, chain.withEvent("bank", "transfer", "other chaincode"),
-                chain.conflictingWithEvent("kv", "put", "invalid")); // block 2
-        chain.commit(chain.plain()); // block 3: no event
-        Envelope c = chain.withEvent("kv", "put", "c");
-        Envelope d = chain.withEvent("kv", "del", "d");
-        chain.commit(c, d); // block 4
+        node.chain().commit(node.chain().withEvent("kv", "put", "before")); // block 1, before the start
+        Envelope a = node.chain().withEvent("kv", "put", "a");
+        node.chain().commit(a, node.chain().withEvent("bank", "transfer", "other chaincode"),
+                node.chain().conflictingWithEvent("kv", "put", "invalid")); // block 2
+        node.chain().commit(node.chain().plain()); // block 3: no event
+        Envelope c = node.chain().withEvent("kv", "put", "c");
+        Envelope d = node.chain().withEvent("kv", "del", "d");
+        node.chain().commit(c, d); // block 4
 
-        Iterator<ChaincodeEvent> events = closing(network().newChaincodeEventsRequest("kv").startBlock(2).build().getEvents());
+        Iterator<ChaincodeEvent> events = node.closing(node.network().newChaincodeEventsRequest("kv").startBlock(2).build().getEvents());
 
         ChaincodeEvent first = events.next();
         assertThat(first.getBlockNumber()).isEqualTo(2);
@@ -129,12 +77,12 @@ class ChaincodeEventsTest {
 
     @Test
     void eventsArriveLiveFromTheNextCommit() {
-        chain.commit(chain.withEvent("kv", "put", "old"));
-        Iterator<ChaincodeEvent> events = closing(network().getChaincodeEvents("kv"));
-        // "Next commit" is the height when the server handles the request (pitfall P14): wait until it has.
-        await().atMost(WAIT).until(() -> chain.feed.subscriptions() == 1);
+        node.chain().commit(node.chain().withEvent("kv", "put", "old"));
+        Iterator<ChaincodeEvent> events = node.closing(node.network().getChaincodeEvents("kv"));
+        // "Next commit" is the height when the node.server() handles the request (pitfall P14): wait until it has.
+        await().atMost(WAIT).until(() -> node.chain().feed.subscriptions() == 1);
 
-        chain.commit(chain.withEvent("kv", "put", "new"));
+        node.chain().commit(node.chain().withEvent("kv", "put", "new"));
 
         ChaincodeEvent event = events.next();
         assertThat(payload(event)).isEqualTo("new");
@@ -143,12 +91,12 @@ class ChaincodeEventsTest {
 
     @Test
     void aStreamCaughtUpWithTheLedgerContinuesLive() {
-        chain.commit(chain.withEvent("kv", "put", "replayed"));
-        Iterator<ChaincodeEvent> events = closing(network().newChaincodeEventsRequest("kv").startBlock(0).build().getEvents());
+        node.chain().commit(node.chain().withEvent("kv", "put", "replayed"));
+        Iterator<ChaincodeEvent> events = node.closing(node.network().newChaincodeEventsRequest("kv").startBlock(0).build().getEvents());
         assertThat(payload(events.next())).isEqualTo("replayed");
 
-        chain.commit(chain.plain());
-        chain.commit(chain.withEvent("kv", "put", "live"));
+        node.chain().commit(node.chain().plain());
+        node.chain().commit(node.chain().withEvent("kv", "put", "live"));
 
         ChaincodeEvent live = events.next();
         assertThat(payload(live)).isEqualTo("live");
@@ -157,17 +105,17 @@ class ChaincodeEventsTest {
 
     @Test
     void aCheckpointResumesAfterTheLastEventSeenInsideItsBlock() {
-        chain.commit(chain.withEvent("kv", "put", "e1"), chain.withEvent("kv", "put", "e2")); // block 1
-        chain.commit(chain.withEvent("kv", "put", "e3")); // block 2
+        node.chain().commit(node.chain().withEvent("kv", "put", "e1"), node.chain().withEvent("kv", "put", "e2")); // block 1
+        node.chain().commit(node.chain().withEvent("kv", "put", "e3")); // block 2
         InMemoryCheckpointer checkpointer = new InMemoryCheckpointer();
 
-        CloseableIterator<ChaincodeEvent> first = network().newChaincodeEventsRequest("kv").startBlock(1).build().getEvents();
+        CloseableIterator<ChaincodeEvent> first = node.network().newChaincodeEventsRequest("kv").startBlock(1).build().getEvents();
         ChaincodeEvent e1 = first.next();
         assertThat(payload(e1)).isEqualTo("e1");
         checkpointer.checkpointChaincodeEvent(e1);
         first.close();
 
-        Iterator<ChaincodeEvent> resumed = closing(network().newChaincodeEventsRequest("kv")
+        Iterator<ChaincodeEvent> resumed = node.closing(node.network().newChaincodeEventsRequest("kv")
                 .checkpoint(checkpointer).build().getEvents());
         assertThat(payload(resumed.next())).isEqualTo("e2");
         assertThat(payload(resumed.next())).isEqualTo("e3");
@@ -175,17 +123,17 @@ class ChaincodeEventsTest {
 
     @Test
     void closingTheIteratorReleasesTheServerSubscription() {
-        CloseableIterator<ChaincodeEvent> events = network().getChaincodeEvents("kv");
-        await().atMost(WAIT).until(() -> chain.feed.subscriptions() == 1);
+        CloseableIterator<ChaincodeEvent> events = node.network().getChaincodeEvents("kv");
+        await().atMost(WAIT).until(() -> node.chain().feed.subscriptions() == 1);
 
         events.close();
 
-        await().atMost(WAIT).until(() -> chain.feed.subscriptions() == 0);
+        await().atMost(WAIT).until(() -> node.chain().feed.subscriptions() == 0);
     }
 
     @Test
     void anUnknownChannelIsNotFound() {
-        Iterator<ChaincodeEvent> events = closing(gateway.getNetwork("no-such-channel").getChaincodeEvents("kv"));
+        Iterator<ChaincodeEvent> events = node.closing(node.gateway().getNetwork("no-such-channel").getChaincodeEvents("kv"));
 
         assertThatThrownBy(events::hasNext).isInstanceOf(GatewayRuntimeException.class)
                 .satisfies(e -> assertThat(((GatewayRuntimeException) e).getStatus().getCode())
@@ -194,21 +142,21 @@ class ChaincodeEventsTest {
 
     @Test
     void anIdentityFromAForeignCaIsPermissionDenied() {
-        CryptoMaterial.Member foreigner = impostor.organization("Org1MSP").users().get(1);
-        try (Gateway foreign = TestEventServer.gateway(connection, foreigner).connect()) {
-            Iterator<ChaincodeEvent> events = closing(foreign.getNetwork(SampleChannel.CHANNEL).getChaincodeEvents("kv"));
+        CryptoMaterial.Member foreigner = node.foreigner();
+        try (Gateway foreign = TestEventServer.gateway(node.connection(), foreigner).connect()) {
+            Iterator<ChaincodeEvent> events = node.closing(foreign.getNetwork(SampleChannel.CHANNEL).getChaincodeEvents("kv"));
 
             assertThatThrownBy(events::hasNext).isInstanceOf(GatewayRuntimeException.class)
                     .satisfies(e -> assertThat(((GatewayRuntimeException) e).getStatus().getCode())
                             .isEqualTo(io.grpc.Status.Code.PERMISSION_DENIED));
         }
-        assertThat(chain.feed.subscriptions()).isZero();
+        assertThat(node.chain().feed.subscriptions()).isZero();
     }
 
     @Test
     void malformedRequestsAndOldestOrNewestStartsAreInvalidArguments() {
-        GatewayGrpc.GatewayBlockingStub stub = GatewayGrpc.newBlockingStub(connection);
-        ByteString identity = server.channelClient().signingIdentity().identity().serialized();
+        GatewayGrpc.GatewayBlockingStub stub = GatewayGrpc.newBlockingStub(node.connection());
+        ByteString identity = node.server().channelClient().signingIdentity().identity().serialized();
         ChaincodeEventsRequest oldest = ChaincodeEventsRequest.newBuilder()
                 .setChannelId(SampleChannel.CHANNEL).setChaincodeId("kv").setIdentity(identity)
                 .setStartPosition(SeekPosition.newBuilder().setOldest(SeekOldest.getDefaultInstance()))
@@ -224,6 +172,6 @@ class ChaincodeEventsTest {
                     .satisfies(e -> assertThat(((StatusRuntimeException) e).getStatus().getCode())
                             .isEqualTo(io.grpc.Status.Code.INVALID_ARGUMENT));
         }
-        assertThat(chain.feed.subscriptions()).isZero();
+        assertThat(node.chain().feed.subscriptions()).isZero();
     }
 }

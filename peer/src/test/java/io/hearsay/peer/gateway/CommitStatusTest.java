@@ -5,16 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
-import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.hearsay.identity.CryptoGen;
 import io.hearsay.identity.CryptoMaterial;
-import io.hearsay.identity.OrgSpec;
 import io.hearsay.ledger.sample.SampleChannel;
 import io.hearsay.peer.channel.TestChain;
-import io.hearsay.peer.deliver.DeliverConfig;
+import io.hearsay.peer.deliver.EventServerFixture;
 import io.hearsay.peer.deliver.TestEventServer;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -28,11 +24,8 @@ import org.hyperledger.fabric.protos.gateway.CommitStatusRequest;
 import org.hyperledger.fabric.protos.gateway.GatewayGrpc;
 import org.hyperledger.fabric.protos.gateway.SignedCommitStatusRequest;
 import org.hyperledger.fabric.protos.peer.TxValidationCode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * CommitStatus through the official Fabric Gateway client over mutual TLS: the answer comes only once the block
@@ -43,40 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
 class CommitStatusTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    @TempDir
-    static Path cryptoDirectory;
-    static SampleChannel sample;
-    static CryptoMaterial impostor;
-
-    @TempDir
-    Path directory;
-    private TestChain chain;
-    private TestEventServer server;
-    private ManagedChannel connection;
-    private Gateway gateway;
-
-    @BeforeAll
-    static void generate() {
-        sample = new SampleChannel(cryptoDirectory.resolve("channel"));
-        impostor = CryptoGen.withDefaults().generate(cryptoDirectory.resolve("impostor"),
-                List.of(OrgSpec.peers("Org1MSP", "org1.example.com", 1)));
-    }
-
-    @BeforeEach
-    void start() {
-        chain = new TestChain(sample, directory.resolve("ledger"));
-        server = new TestEventServer(chain, DeliverConfig.defaults());
-        connection = server.dial(server.channelClient());
-        gateway = TestEventServer.gateway(connection, server.channelClient()).connect();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        gateway.close();
-        connection.shutdownNow();
-        server.close();
-        chain.close();
-    }
+    @RegisterExtension
+    static final EventServerFixture node = EventServerFixture.perTest();
 
     private static Commit commit(Gateway client, CryptoMaterial.Member signer, String channelId, String transactionId) {
         CommitStatusRequest request = CommitStatusRequest.newBuilder()
@@ -89,12 +50,12 @@ class CommitStatusTest {
     }
 
     private Commit commit(String transactionId) {
-        return commit(gateway, server.channelClient(), SampleChannel.CHANNEL, transactionId);
+        return commit(node.gateway(), node.server().channelClient(), SampleChannel.CHANNEL, transactionId);
     }
 
     @Test
     void answersOnlyAfterTheBlockHoldingTheTransactionCommits() throws Exception {
-        Envelope transaction = chain.plain();
+        Envelope transaction = node.chain().plain();
         Commit commit = commit(TestChain.transactionId(transaction));
         CompletableFuture<Status> status = CompletableFuture.supplyAsync(() -> {
             try {
@@ -103,11 +64,11 @@ class CommitStatusTest {
                 throw new IllegalStateException(e);
             }
         });
-        await().atMost(WAIT).until(() -> chain.feed.pendingWaiters() == 1);
-        chain.commit(chain.plain()); // another block first: still no answer
+        await().atMost(WAIT).until(() -> node.chain().feed.pendingWaiters() == 1);
+        node.chain().commit(node.chain().plain()); // another block first: still no answer
         await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(3)).until(() -> !status.isDone());
 
-        chain.commit(chain.plain(), transaction);
+        node.chain().commit(node.chain().plain(), transaction);
 
         Status result = status.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         assertThat(result.getCode()).isEqualTo(TxValidationCode.VALID);
@@ -115,14 +76,14 @@ class CommitStatusTest {
         assertThat(result.isSuccessful()).isTrue();
         assertThat(result.getTransactionId()).isEqualTo(TestChain.transactionId(transaction));
         // The waiter leaves the feed just after the answer went out.
-        await().atMost(WAIT).until(() -> chain.feed.pendingWaiters() == 0);
+        await().atMost(WAIT).until(() -> node.chain().feed.pendingWaiters() == 0);
     }
 
     @Test
     void anInvalidTransactionReportsItsValidationCode() throws Exception {
-        Envelope conflicting = chain.conflictingWithEvent("kv", "put", "x");
-        chain.commit(chain.plain());
-        chain.commit(conflicting);
+        Envelope conflicting = node.chain().conflictingWithEvent("kv", "put", "x");
+        node.chain().commit(node.chain().plain());
+        node.chain().commit(conflicting);
 
         Status result = commit(TestChain.transactionId(conflicting)).getStatus();
 
@@ -139,12 +100,12 @@ class CommitStatusTest {
                 .isInstanceOf(CommitStatusException.class)
                 .satisfies(e -> assertThat(((CommitStatusException) e).getStatus().getCode())
                         .isEqualTo(io.grpc.Status.Code.DEADLINE_EXCEEDED));
-        await().atMost(WAIT).until(() -> chain.feed.pendingWaiters() == 0);
+        await().atMost(WAIT).until(() -> node.chain().feed.pendingWaiters() == 0);
     }
 
     @Test
     void anUnknownChannelIsNotFound() {
-        Commit commit = commit(gateway, server.channelClient(), "no-such-channel", "tx");
+        Commit commit = commit(node.gateway(), node.server().channelClient(), "no-such-channel", "tx");
 
         assertThatThrownBy(commit::getStatus).isInstanceOf(CommitStatusException.class)
                 .satisfies(e -> assertThat(((CommitStatusException) e).getStatus().getCode())
@@ -153,20 +114,20 @@ class CommitStatusTest {
 
     @Test
     void anIdentityFromAForeignCaIsPermissionDenied() {
-        CryptoMaterial.Member foreigner = impostor.organization("Org1MSP").users().get(1);
-        try (Gateway foreign = TestEventServer.gateway(connection, foreigner).connect()) {
+        CryptoMaterial.Member foreigner = node.foreigner();
+        try (Gateway foreign = TestEventServer.gateway(node.connection(), foreigner).connect()) {
             Commit commit = commit(foreign, foreigner, SampleChannel.CHANNEL, "tx");
 
             assertThatThrownBy(commit::getStatus).isInstanceOf(CommitStatusException.class)
                     .satisfies(e -> assertThat(((CommitStatusException) e).getStatus().getCode())
                             .isEqualTo(io.grpc.Status.Code.PERMISSION_DENIED));
         }
-        assertThat(chain.feed.pendingWaiters()).isZero();
+        assertThat(node.chain().feed.pendingWaiters()).isZero();
     }
 
     @Test
     void malformedRequestsAreInvalidArguments() {
-        GatewayGrpc.GatewayBlockingStub stub = GatewayGrpc.newBlockingStub(connection);
+        GatewayGrpc.GatewayBlockingStub stub = GatewayGrpc.newBlockingStub(node.connection());
         List<SignedCommitStatusRequest> malformed = List.of(
                 SignedCommitStatusRequest.getDefaultInstance(),
                 SignedCommitStatusRequest.newBuilder().setRequest(ByteString.copyFromUtf8("not a request")).build(),
@@ -178,6 +139,6 @@ class CommitStatusTest {
                     .satisfies(e -> assertThat(((StatusRuntimeException) e).getStatus().getCode())
                             .isEqualTo(io.grpc.Status.Code.INVALID_ARGUMENT));
         }
-        assertThat(chain.feed.pendingWaiters()).isZero();
+        assertThat(node.chain().feed.pendingWaiters()).isZero();
     }
 }

@@ -29,6 +29,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.hyperledger.fabric.protos.common.Block;
 import org.slf4j.Logger;
@@ -69,7 +70,8 @@ public final class ChannelGossip {
     private volatile ChannelElection election;
 
     ChannelGossip(GossipPeer.Settings settings, SigningIdentity identity, GossipNetwork network, String channelId,
-            BlockLedger ledger, NodeResources resources, BlockGossipListener listener, DropLog dropLog) {
+            BlockLedger ledger, Set<String> organizations, NodeResources resources, BlockGossipListener listener,
+            DropLog dropLog) {
         this.channelId = channelId;
         this.name = settings.name() + "/" + channelId;
         this.serial = resources.serialExecutor(name);
@@ -80,7 +82,7 @@ public final class ChannelGossip {
         this.network = network;
         this.settings = settings;
         this.dropLog = dropLog;
-        this.membership = new NeighbourMembership(self, network::identity);
+        this.membership = new NeighbourMembership(self, network::identity, organizations);
         Transport<SignedMessage<BlockMessage>> wire = (to, signed) -> {
             byte[] envelope = BlockWire.encode(channelId, signed);
             if (network.send(to, envelope, BlockWire.isBulk(signed.message()))) {
@@ -150,36 +152,41 @@ public final class ChannelGossip {
 
     /** Authenticates and handles a decoded election message on this channel's serial executor; {@code done} runs after. */
     void onElectionMessage(PkiId from, SignedMessage<ElectionMessage> signed, Runnable done) {
-        serial.execute(() -> {
-            try {
-                wireCounters.received(MessageType.ELECTION, WireSize.ofElection(channelId, signed));
-                ChannelElection running = election;
-                if (running == null) {
-                    dropLog.dropped(from, "an election message for channel '" + channelId + "', where this peer does "
-                            + "not elect its leader");
-                } else {
-                    running.onMessage(from, signed);
-                }
-            } finally {
-                done.run();
+        serial.handle(() -> {
+            wireCounters.received(MessageType.ELECTION, WireSize.ofElection(channelId, signed));
+            ChannelElection running = election;
+            if (running == null) {
+                dropLog.dropped(from, "an election message for channel '" + channelId + "', where this peer does "
+                        + "not elect its leader");
+            } else {
+                running.onMessage(from, signed);
             }
-        });
+        }, done);
     }
 
     /** Authenticates and handles a decoded message on this channel's serial executor; {@code done} runs after. */
     void onMessage(PkiId from, SignedMessage<BlockMessage> signed, Runnable done) {
-        serial.execute(() -> {
-            try {
-                wireCounters.received(MessageType.of(signed.message()), WireSize.ofBlockMessage(channelId, signed));
-                channel.onMessage(from, signed);
-            } finally {
-                done.run();
-            }
-        });
+        serial.handle(() -> {
+            wireCounters.received(MessageType.of(signed.message()), WireSize.ofBlockMessage(channelId, signed));
+            channel.onMessage(from, signed);
+        }, done);
     }
 
     void addNeighbour(PkiId peer) {
         serial.execute(() -> membership.add(peer));
+    }
+
+    /**
+     * {@code peer} stops being a neighbour: no more pushes, heartbeats or repair requests to it. What it still sends is
+     * heard while its organisation is one of the channel's, as from any peer.
+     */
+    void removeNeighbour(PkiId peer) {
+        serial.execute(() -> membership.remove(peer));
+    }
+
+    /** This channel's neighbours now, in PKI-ID order; asked on the serial executor. */
+    public java.util.List<PkiId> neighbours() {
+        return onSerial(() -> membership.neighbours().toList());
     }
 
     /** A block from the orderer: this peer is its organisation's leader; commit it and spread it. */

@@ -12,7 +12,11 @@ import io.hearsay.identity.MspDirectory;
 import io.hearsay.identity.PkiId;
 import io.hearsay.identity.SigningIdentity;
 import io.hearsay.discovery.routing.RoutedDelivery;
+import io.hearsay.discovery.swim.MemberRole;
 import io.hearsay.ledger.Ledger;
+import io.hearsay.peer.membership.GossipLinks;
+import io.hearsay.peer.membership.MembershipSettings;
+import io.hearsay.peer.membership.PeerMembership;
 import io.hearsay.peer.overlay.OverlaySettings;
 import io.hearsay.peer.overlay.PeerOverlay;
 import io.hearsay.peer.runtime.NodeResources;
@@ -24,6 +28,8 @@ import io.hearsay.peer.transport.TransportCounters;
 import io.hearsay.peer.wire.EnvelopeWire;
 import io.hearsay.peer.wire.MalformedMessageException;
 import java.net.InetSocketAddress;
+import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,10 +50,16 @@ import org.slf4j.LoggerFactory;
  *   gRPC thread: frame ─▶ GossipConnection ─▶ EnvelopeWire.decode ─▶ channel's serial: AuthenticatedChannel ─▶ BlockGossip
  *                                                                                    (election messages ─▶ ChannelElection)
  *                                        overlay messages (no channel) ─▶ overlay's serial: PeerOverlay
+ *                                        membership messages (no channel) ─▶ membership's serial: PeerMembership
  *   serial: BlockGossip ─▶ AuthenticatedChannel (sign) ─▶ BlockWire.encode ─▶ GossipNetwork.send ─▶ lanes ─▶ gRPC
  * </pre>
  *
- * Ledgers belong to the caller, who closes them after this peer.
+ * <p>Why each connection exists is kept here (its needs): a static neighbour given to {@link #connect} (for ever),
+ * a live member of the organisation ({@link PeerMembership} probes it), a neighbour its view picked or accepted; and
+ * the overlay dials its anchors itself. A peer is a block-gossip neighbour of every channel while it is a static or a
+ * view neighbour; its connection is closed only when no need is left and it is not an anchor of the overlay.
+ *
+ * <p>Ledgers belong to the caller, who closes them after this peer.
  */
 public final class GossipPeer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GossipPeer.class);
@@ -83,10 +95,25 @@ public final class GossipPeer implements AutoCloseable {
     private final GossipNetwork network;
     private final DropLog dropLog;
     private final Map<String, ChannelGossip> channels = new ConcurrentHashMap<>();
+    /** Static and view neighbours: the peers every channel gossips with. */
     private final Set<PkiId> neighbours = ConcurrentHashMap.newKeySet();
+    /** Why each connection this peer asked for exists; guarded by itself, as are changes to {@link #neighbours}. */
+    private final Map<PkiId, EnumSet<Need>> needs = new HashMap<>();
     private final MspDirectory organizations;
     /** The node-level overlay (anchors, routed delivery), once {@link #startOverlay} ran. */
     private volatile PeerOverlay overlay;
+    /** The node's membership of its organisation (SWIM, views), once {@link #startMembership} ran. */
+    private volatile PeerMembership membership;
+
+    /** Why this peer keeps a connection to another. */
+    private enum Need {
+        /** Given to {@link #connect}: a neighbour for ever. */
+        STATIC,
+        /** A live (or recently dead) member of the organisation, which membership probes. */
+        MEMBER,
+        /** In this peer's view: a block-gossip neighbour while it stays there. */
+        VIEW
+    }
 
     private GossipPeer(Settings settings, SigningIdentity identity, TlsCredentials tls, MspDirectory organizations,
             NodeResources resources) {
@@ -123,19 +150,46 @@ public final class GossipPeer implements AutoCloseable {
         return peer;
     }
 
-    /** Starts gossiping {@code ledger}'s channel with every neighbour; the ledger stays the caller's. */
+    /**
+     * Starts gossiping {@code ledger}'s channel with every neighbour; only peers of the channel's organisations (its
+     * configuration's) are heard. The ledger stays the caller's.
+     */
     public ChannelGossip join(Ledger ledger, BlockGossipListener listener) {
-        return join(ledger.channelId(), BlockLedger.of(ledger), listener);
+        return join(ledger.channelId(), BlockLedger.of(ledger), ledger.organizations().organizations().keySet(), listener);
     }
 
-    /** Starts gossiping {@code channelId}, whose blocks {@code ledger} holds (a node may wrap its ledger, e.g. to time commits). */
+    /**
+     * Starts gossiping {@code channelId}, whose blocks {@code ledger} holds, hearing peers of any organisation this
+     * node's MSP directory trusts. Prefer {@link #join(String, BlockLedger, Set, BlockGossipListener)} with the
+     * channel's organisations: a node trusting organisations of other channels hears them on this one too.
+     */
     public ChannelGossip join(String channelId, BlockLedger ledger, BlockGossipListener listener) {
-        ChannelGossip channel = new ChannelGossip(settings, identity, network, channelId, ledger, resources, listener, dropLog);
-        if (channels.putIfAbsent(channel.channelId(), channel) != null) {
+        return join(channelId, ledger, organizations.organizations().keySet(), listener);
+    }
+
+    /**
+     * Starts gossiping {@code channelId}, whose blocks {@code ledger} holds (a node may wrap its ledger, e.g. to time
+     * commits), with the peers of {@code channelOrganizations} (MSP ids, the channel configuration's): messages from a
+     * peer of any other organisation are dropped by the authentication layer, counted as of an unknown organisation.
+     */
+    public ChannelGossip join(String channelId, BlockLedger ledger, Set<String> channelOrganizations,
+            BlockGossipListener listener) {
+        if (channelOrganizations.isEmpty()) {
+            throw new IllegalArgumentException("channel " + channelId + " names no organisation; give the channel's MSP ids");
+        }
+        ChannelGossip channel = new ChannelGossip(settings, identity, network, channelId, ledger, channelOrganizations,
+                resources, listener, dropLog);
+        boolean added;
+        synchronized (needs) {
+            added = channels.putIfAbsent(channel.channelId(), channel) == null;
+            if (added) {
+                neighbours.forEach(channel::addNeighbour);
+            }
+        }
+        if (!added) {
             channel.close();
             throw new IllegalStateException(name() + " already serves channel " + channel.channelId());
         }
-        neighbours.forEach(channel::addNeighbour);
         channel.start();
         return channel;
     }
@@ -159,6 +213,27 @@ public final class GossipPeer implements AutoCloseable {
     }
 
     /**
+     * Starts the node's membership of its organisation: SWIM over this peer's connections, joining through the seeds,
+     * and a view whose members become block-gossip neighbours of every channel. Start the overlay first if the node has
+     * one, so its alive record says whether it is an anchor. At most once.
+     */
+    public synchronized PeerMembership startMembership(MembershipSettings membershipSettings) {
+        if (membership != null) {
+            throw new IllegalStateException(name() + " already runs its membership");
+        }
+        PeerOverlay running = overlay;
+        MemberRole role = running != null && running.isAnchor() ? MemberRole.ANCHOR : MemberRole.PEER;
+        membership = PeerMembership.start(new PeerMembership.Node(name(), identity, network, organizations, resources,
+                dropLog::dropped, new Links(), role), membershipSettings);
+        return membership;
+    }
+
+    /** The node's membership, if {@link #startMembership} started it. */
+    public Optional<PeerMembership> membership() {
+        return Optional.ofNullable(membership);
+    }
+
+    /**
      * Decodes on the gRPC thread (parallel to the protocol), then authenticates and handles on the executor of the
      * channel the message names, or of the overlay for a node-level message.
      */
@@ -166,12 +241,14 @@ public final class GossipPeer implements AutoCloseable {
         EnvelopeWire.Decoded decoded = EnvelopeWire.decode(bytes);
         if (decoded instanceof EnvelopeWire.Overlay message) {
             PeerOverlay running = overlay;
-            if (running == null) {
-                done.run();
-                dropLog.dropped(from, "an overlay message, but this peer runs no overlay");
-            } else {
-                running.onEnvelope(from, message.signed(), done);
-            }
+            toNodeLevel(from, running != null, "an overlay message, but this peer runs no overlay", done,
+                    () -> running.onEnvelope(from, message.signed(), done));
+            return;
+        }
+        if (decoded instanceof EnvelopeWire.Membership message) {
+            PeerMembership running = membership;
+            toNodeLevel(from, running != null, "a membership message, but this peer runs no membership", done,
+                    () -> running.onEnvelope(from, message.received(), done));
             return;
         }
         ChannelGossip channel = channels.get(decoded.channel());
@@ -183,15 +260,100 @@ public final class GossipPeer implements AutoCloseable {
         if (decoded instanceof EnvelopeWire.Election election) {
             channel.onElectionMessage(from, election.routed().signed(), done);
         } else {
+            PeerMembership running = membership;
+            if (running != null && !neighbours.contains(from)) {
+                // A member that picked this peer for its view gossips with it: ask the view to take it too.
+                running.onGossipFrom(from);
+            }
             channel.onMessage(from, ((EnvelopeWire.Blocks) decoded).routed().signed(), done);
         }
     }
 
-    /** Makes {@code peer} at {@code host:port} a neighbour: keeps a connection to it and gossips every channel with it. */
+    /** Hands a node-level message to its protocol if this peer runs it ({@code handle} then runs {@code done}), else drops it. */
+    private void toNodeLevel(PkiId from, boolean running, String refusal, Runnable done, Runnable handle) {
+        if (running) {
+            handle.run();
+        } else {
+            done.run();
+            dropLog.dropped(from, refusal);
+        }
+    }
+
+    /** Makes {@code peer} at {@code host:port} a neighbour for ever: keeps a connection to it and gossips every channel with it. */
     public void connect(PkiId peer, String host, int port) {
-        network.connect(peer, host, port);
-        if (neighbours.add(peer)) {
-            channels.values().forEach(channel -> channel.addNeighbour(peer));
+        need(peer, Need.STATIC, host, port);
+    }
+
+    /** Records {@code need} for {@code peer}, keeps a connection to it, and makes it a gossip neighbour if the need is one. */
+    private void need(PkiId peer, Need need, String host, int port) {
+        // One lock around the decision and its effects (which only queue work: dialling, channel tasks), so a concurrent
+        // release cannot undo a need recorded after it decided.
+        synchronized (needs) {
+            needs.computeIfAbsent(peer, p -> EnumSet.noneOf(Need.class)).add(need);
+            network.connect(peer, host, port);
+            if (need != Need.MEMBER && neighbours.add(peer)) {
+                channels.values().forEach(channel -> channel.addNeighbour(peer));
+            }
+        }
+    }
+
+    /**
+     * Drops {@code need} for {@code peer}: it stops being a gossip neighbour when neither a static nor a view need is
+     * left, and its connection closes when no need is left and the overlay does not dial it as an anchor.
+     */
+    private void release(PkiId peer, Need need) {
+        synchronized (needs) {
+            EnumSet<Need> left = needs.get(peer);
+            if (left == null || !left.remove(need)) {
+                return;
+            }
+            boolean neighbour = left.contains(Need.STATIC) || left.contains(Need.VIEW);
+            if (!neighbour && neighbours.remove(peer)) {
+                channels.values().forEach(channel -> channel.removeNeighbour(peer));
+            }
+            if (left.isEmpty()) {
+                needs.remove(peer);
+                PeerOverlay running = overlay;
+                if (running == null || running.roster().spec(peer).isEmpty()) {
+                    network.disconnect(peer);
+                }
+            }
+        }
+    }
+
+    /**
+     * Makes {@code peer} a gossip neighbour for as long as a view keeps it (a discovery other than SWIM's, e.g. the
+     * central index's): released by {@link #removeViewNeighbour}, unlike {@link #connect}'s for-ever neighbours.
+     */
+    public void addViewNeighbour(PkiId peer, String host, int port) {
+        need(peer, Need.VIEW, host, port);
+    }
+
+    /** {@code peer} left the view {@link #addViewNeighbour} put it in; static neighbours and members stay linked. */
+    public void removeViewNeighbour(PkiId peer) {
+        release(peer, Need.VIEW);
+    }
+
+    /** Membership's hold on this peer's connections and channels. */
+    private final class Links implements GossipLinks {
+        @Override
+        public void keepMember(PkiId peer, String host, int port) {
+            need(peer, Need.MEMBER, host, port);
+        }
+
+        @Override
+        public void releaseMember(PkiId peer) {
+            release(peer, Need.MEMBER);
+        }
+
+        @Override
+        public void addViewNeighbour(PkiId peer, String host, int port) {
+            GossipPeer.this.addViewNeighbour(peer, host, port);
+        }
+
+        @Override
+        public void removeViewNeighbour(PkiId peer) {
+            GossipPeer.this.removeViewNeighbour(peer);
         }
     }
 
@@ -248,6 +410,10 @@ public final class GossipPeer implements AutoCloseable {
     /** Stops every channel's protocol, closes every connection and the server. Ledgers stay open (their owners'). */
     @Override
     public void close() {
+        PeerMembership members = membership;
+        if (members != null) {
+            members.close();
+        }
         PeerOverlay running = overlay;
         if (running != null) {
             running.close();

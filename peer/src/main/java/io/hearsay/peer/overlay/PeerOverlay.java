@@ -242,24 +242,20 @@ public final class PeerOverlay implements AutoCloseable {
             done.run();
             return;
         }
-        serial.execute(() -> {
-            try {
-                if (closed) {
-                    return;
-                }
-                Optional<String> organization = network.identity(from).map(Identity::mspId);
-                Optional<Refusal> refusal = rules.refusal(organization, signed.message());
-                if (refusal.isPresent()) {
-                    counters.refuse(refusal.get());
-                    dropLog.accept(from, "overlay refused a message from " + organization.orElse("an unknown organisation")
-                            + " (" + refusal.get() + ")");
-                    return;
-                }
-                channel.onMessage(from, signed);
-            } finally {
-                done.run();
+        serial.handle(() -> {
+            if (closed) {
+                return;
             }
-        });
+            Optional<String> organization = network.identity(from).map(Identity::mspId);
+            Optional<Refusal> refusal = rules.refusal(organization, signed.message());
+            if (refusal.isPresent()) {
+                counters.refuse(refusal.get());
+                dropLog.accept(from, "overlay refused a message from " + organization.orElse("an unknown organisation")
+                        + " (" + refusal.get() + ")");
+                return;
+            }
+            channel.onMessage(from, signed);
+        }, done);
     }
 
     /**

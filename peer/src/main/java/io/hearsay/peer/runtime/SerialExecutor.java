@@ -44,6 +44,24 @@ public final class SerialExecutor implements Executor {
     }
 
     /**
+     * Runs {@code handler} on this executor, then {@code done} in any case — also when {@code handler} throws or this
+     * executor is closed — so a connection waiting for its inbound message to be handled reads on.
+     */
+    public void handle(Runnable handler, Runnable done) {
+        if (closed) {
+            done.run();
+            return;
+        }
+        execute(() -> {
+            try {
+                handler.run();
+            } finally {
+                done.run();
+            }
+        });
+    }
+
+    /**
      * Runs {@code query} on this executor and waits for its answer: how another thread reads protocol state, which
      * only this executor may touch.
      *

@@ -41,6 +41,8 @@ final class GossipConnection {
 
     /** The close reason of an orderly shutdown, logged quietly. */
     static final String SHUTDOWN = "peer shutting down";
+    /** Both sides dialled at once, or a peer redialled: routine, so logged at DEBUG, not news. */
+    static final String REPLACED = "a newer or preferred connection to the same peer replaced it";
 
     /** What the connection needs from its network. */
     interface Owner {
@@ -373,7 +375,7 @@ final class GossipConnection {
         if (!markClosed()) {
             return;
         }
-        if (reason.equals(SHUTDOWN)) {
+        if (reason.equals(SHUTDOWN) || reason.equals(REPLACED)) {
             LOG.debug("closing gossip connection {} {}: {}", dialed ? "to" : "from", name(), reason);
         } else {
             LOG.info("closing gossip connection {} {}: {}", dialed ? "to" : "from", name(), reason);

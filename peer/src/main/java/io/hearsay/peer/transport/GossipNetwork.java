@@ -47,8 +47,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One peer's gossip transport: a gRPC server that accepts neighbours' streams, dialers that keep a stream
- * open to each neighbour this peer was told to connect to (redialling with jittered exponential backoff),
- * and sends addressed by PKI-ID. Every connection is mutual TLS plus the {@link Handshake}; only
+ * open to each neighbour this peer was told to connect to (redialling with jittered exponential backoff, until
+ * told to {@link #disconnect}), and sends addressed by PKI-ID. Every connection is mutual TLS plus the {@link Handshake}; only
  * authenticated envelopes reach {@link Inbound}.
  *
  * <p>One stream per neighbour pair: both sides may dial at once, and when two connections to the same peer
@@ -187,6 +187,25 @@ public final class GossipNetwork implements AutoCloseable {
     }
 
     /**
+     * Closes the connection to {@code peer}, whichever side dialled it, and stops redialling it; {@link #connect} keeps
+     * one again. The peer may still dial this one: it is accepted, as any neighbour's dial is.
+     */
+    public void disconnect(PkiId peer) {
+        Dialer dialer = dialers.remove(peer);
+        if (dialer != null) {
+            dialer.stop();
+        }
+        GossipConnection connection = connections.get(peer);
+        if (connection != null) {
+            connection.close("this peer no longer needs the connection");
+        }
+        if (dialer != null) {
+            // Cancels a dial still in flight too; its connection then closes without being redialled (no dialer).
+            dialer.channel.shutdownNow();
+        }
+    }
+
+    /**
      * Queues {@code envelope} for {@code to} on the bulk lane (block bodies) or the control lane. Never blocks;
      * returns false if the envelope was dropped (no open connection, or its queue is full).
      *
@@ -270,6 +289,11 @@ public final class GossipNetwork implements AutoCloseable {
     public boolean isConnected(PkiId peer) {
         GossipConnection connection = connections.get(peer);
         return connection != null && connection.isOpen();
+    }
+
+    /** Whether this peer keeps a connection to {@code peer} ({@link #connect}ed and not {@link #disconnect}ed since). */
+    public boolean isDialing(PkiId peer) {
+        return dialers.containsKey(peer);
     }
 
     public List<PkiId> connectedPeers() {
@@ -434,7 +458,7 @@ public final class GossipNetwork implements AutoCloseable {
             }
             if (loser != null) {
                 counters.increment(Counter.DUPLICATE_CONNECTIONS);
-                loser.close("a newer or preferred connection to the same peer replaced it");
+                loser.close(GossipConnection.REPLACED);
             }
             if (closed) {
                 connection.close(GossipConnection.SHUTDOWN);

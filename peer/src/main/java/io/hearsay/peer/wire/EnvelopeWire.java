@@ -7,14 +7,15 @@ import io.hearsay.proto.gossip.SignedEnvelope;
 /**
  * Decodes any {@code SignedEnvelope} a neighbour sends, parsing it once and routing by its body to the codec of the
  * protocol it belongs to: block gossip ({@link BlockWire}) or leader election ({@link ElectionWire}), both per channel,
- * or the node's overlay of anchors and routed delivery ({@link OverlayWire}), which belongs to no channel.
+ * or the node's overlay of anchors and routed delivery ({@link OverlayWire}) and its SWIM membership ({@link
+ * MembershipWire}), which belong to no channel.
  */
 public final class EnvelopeWire {
     private EnvelopeWire() {}
 
     /** A decoded, still unauthenticated envelope of one of the protocols. */
-    public sealed interface Decoded permits Blocks, Election, Overlay {
-        /** The channel the message is addressed to; empty for a node-level ({@link Overlay}) message. */
+    public sealed interface Decoded permits Blocks, Election, Overlay, Membership {
+        /** The channel the message is addressed to; empty for a node-level ({@link Overlay}, {@link Membership}) message. */
         String channel();
     }
 
@@ -40,11 +41,20 @@ public final class EnvelopeWire {
         }
     }
 
+    /** A node-level SWIM membership message, with the identities its alive records came with. */
+    public record Membership(MembershipWire.Received received) implements Decoded {
+        @Override
+        public String channel() {
+            return "";
+        }
+    }
+
     public static Decoded decode(ByteString bytes) throws MalformedMessageException {
         SignedEnvelope envelope = EnvelopeHeader.parse(bytes);
         return switch (envelope.getBodyCase()) {
             case ELECTION -> new Election(ElectionWire.decode(envelope));
             case OVERLAY -> new Overlay(OverlayWire.decode(envelope));
+            case MEMBERSHIP -> new Membership(MembershipWire.decode(envelope));
             // MESSAGE, and no body at all, which BlockWire refuses with its reason.
             default -> new Blocks(BlockWire.decode(envelope));
         };

@@ -44,19 +44,23 @@ import java.util.TreeMap;
  *     ({@code gossip.overrides.pushFanout: 6}); default none
  * @param overlay the anchor overlay ({@code overlay:} section, {@link OverlayConfig}); default none: the node runs no
  *     overlay, and blocks cross organisations only over configured neighbours
+ * @param discovery how the peer finds its organisation's gossip neighbours ({@code discovery:} section,
+ *     {@link DiscoveryConfig}); default {@code static}: the listed neighbours only
  */
 public record PeerConfig(String name, String mspId, Path msp, Path tlsCertificate, Path tlsKey, HostPort listen,
         HostPort operations, Path dataDirectory, List<ChannelEntry> channels, Optional<HostPort> orderer, LeaderMode leader,
         GossipPreset gossipPreset, List<Neighbour> neighbours, int requestBytesMax, Duration timeWindow,
-        Duration endorsementTimeout, Map<String, Object> gossipOverrides, Optional<OverlayConfig> overlay) {
+        Duration endorsementTimeout, Map<String, Object> gossipOverrides, Optional<OverlayConfig> overlay,
+        DiscoveryConfig discovery) {
 
-    /** A config with no overlay. */
+    /** A config with no overlay and static neighbours. */
     public PeerConfig(String name, String mspId, Path msp, Path tlsCertificate, Path tlsKey, HostPort listen,
             HostPort operations, Path dataDirectory, List<ChannelEntry> channels, Optional<HostPort> orderer, LeaderMode leader,
             GossipPreset gossipPreset, List<Neighbour> neighbours, int requestBytesMax, Duration timeWindow,
             Duration endorsementTimeout, Map<String, Object> gossipOverrides) {
         this(name, mspId, msp, tlsCertificate, tlsKey, listen, operations, dataDirectory, channels, orderer, leader,
-                gossipPreset, neighbours, requestBytesMax, timeWindow, endorsementTimeout, gossipOverrides, Optional.empty());
+                gossipPreset, neighbours, requestBytesMax, timeWindow, endorsementTimeout, gossipOverrides, Optional.empty(),
+                DiscoveryConfig.staticNeighbours());
     }
 
     /** A config with the preset's gossip settings as they are. */
@@ -141,6 +145,7 @@ public record PeerConfig(String name, String mspId, Path msp, Path tlsCertificat
         gossipConfig(gossipPreset, gossipOverrides); // an unusable override fails here, before anything starts
         Objects.requireNonNull(leader, "leader");
         Objects.requireNonNull(overlay, "overlay");
+        Objects.requireNonNull(discovery, "discovery");
         channels = List.copyOf(channels);
         neighbours = List.copyOf(neighbours);
         if (channels.isEmpty()) {
@@ -155,7 +160,14 @@ public record PeerConfig(String name, String mspId, Path msp, Path tlsCertificat
     public PeerConfig withOverlay(OverlayConfig config) {
         return new PeerConfig(name, mspId, msp, tlsCertificate, tlsKey, listen, operations, dataDirectory, channels, orderer,
                 leader, gossipPreset, neighbours, requestBytesMax, timeWindow, endorsementTimeout, gossipOverrides,
-                Optional.of(config));
+                Optional.of(config), discovery);
+    }
+
+    /** This config with {@code config} as its discovery section. */
+    public PeerConfig withDiscovery(DiscoveryConfig config) {
+        return new PeerConfig(name, mspId, msp, tlsCertificate, tlsKey, listen, operations, dataDirectory, channels, orderer,
+                leader, gossipPreset, neighbours, requestBytesMax, timeWindow, endorsementTimeout, gossipOverrides, overlay,
+                config);
     }
 
     /** The gossip settings this peer runs with: the preset, with the overrides applied. */
@@ -221,8 +233,9 @@ public record PeerConfig(String name, String mspId, Path msp, Path tlsCertificat
                     + "leader: none");
         }
         Optional<OverlayConfig> overlay = OverlayConfig.from(tree, listen);
+        DiscoveryConfig discovery = DiscoveryConfig.from(tree, overlay.flatMap(OverlayConfig::internalEndpoint));
         tree.requireAllRead();
         return new PeerConfig(name, mspId, msp, tlsCertificate, tlsKey, listen, operations, data, channels, orderer, leader,
-                preset, neighbours, requestBytesMax, timeWindow, endorsementTimeout, overrides, overlay);
+                preset, neighbours, requestBytesMax, timeWindow, endorsementTimeout, overrides, overlay, discovery);
     }
 }

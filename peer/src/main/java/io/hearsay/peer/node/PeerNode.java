@@ -46,6 +46,9 @@ import io.hearsay.peer.orderer.GrpcOrdererClient;
 import io.hearsay.peer.orderer.OrdererBlockIntake;
 import io.hearsay.peer.orderer.OrdererClient;
 import io.hearsay.peer.orderer.OrdererException;
+import io.hearsay.peer.index.IndexRegistration;
+import io.hearsay.peer.membership.MembershipSettings;
+import io.hearsay.peer.membership.PeerMembership;
 import io.hearsay.peer.overlay.AnchorSpec;
 import io.hearsay.peer.overlay.OverlayRoster;
 import io.hearsay.peer.overlay.PeerOverlay;
@@ -124,6 +127,8 @@ public final class PeerNode implements AutoCloseable {
     private OperationsServer operations;
     /** The overlay's view for status and metrics, and its inbox; null when the node runs no overlay. */
     private OverlayReport overlay;
+    /** The central index registration, in the {@code index} discovery mode; null otherwise. */
+    private IndexRegistration index;
 
     private PeerNode(PeerConfig config, NodeResources resources, boolean ownsResources) {
         this.config = config;
@@ -209,8 +214,10 @@ public final class PeerNode implements AutoCloseable {
             String channelId = entry.getKey();
             Ledger ledger = entry.getValue();
             LedgerCommitFeed feed = feeds.get(channelId);
+            // Only the channel's organisations are heard on its gossip, even if this node trusts others for other channels.
             ChannelGossip channel = gossip.join(channelId,
                     new TimedBlockLedger(BlockLedger.of(ledger), metrics.commitTimer(channelId)),
+                    ledger.organizations().organizations().keySet(),
                     new BlockGossipListener() {
                         @Override
                         public void onBlockCommitted(long number, PkiId from) {
@@ -225,6 +232,7 @@ public final class PeerNode implements AutoCloseable {
         metrics.transport(gossip.transportCounters(), () -> gossip.network().connectedPeers().size());
         config.neighbours().forEach(this::connect);
         roster.ifPresent(this::startOverlay);
+        startDiscovery(tls); // after the overlay: an anchor's alive record says it is one
         startLeading();
         operations = new OperationsServer(new InetSocketAddress(config.operations().host(), config.operations().port()),
                 metrics.registry(), this::healthFailures, this::status);
@@ -322,6 +330,65 @@ public final class PeerNode implements AutoCloseable {
                 }
             });
         }
+    }
+
+    /**
+     * Starts finding this organisation's neighbours as {@code discovery:} says: SWIM membership with a view, or the
+     * central index with a view; nothing more for {@code static}.
+     */
+    private void startDiscovery(TlsCredentials tls) {
+        DiscoveryConfig discovery = config.discovery();
+        HostPort endpoint = discovery.endpointOr(new HostPort(config.listen().host(), gossip.port()));
+        switch (discovery.mode()) {
+            case STATIC -> { }
+            case MEMBERSHIP -> {
+                List<MembershipSettings.Seed> seeds = new ArrayList<>();
+                for (DiscoveryConfig.Seed seed : discovery.seeds()) {
+                    X509Certificate certificate = Pem.decodeCertificate(read(seed.certificate(), "discovery.seeds[].cert"));
+                    PkiId id = Identity.of(config.mspId(), certificate).pkiId();
+                    neighbourNames.putIfAbsent(id, seed.endpoint().toString());
+                    seeds.add(new MembershipSettings.Seed(id, seed.endpoint().host(), seed.endpoint().port()));
+                }
+                gossip.startMembership(MembershipSettings.lan(seeds, endpoint.toString()).withView(discovery.view()));
+            }
+            case INDEX -> index = IndexRegistration.start(config.name(), discovery.indexSettings(), identity,
+                    endpoint.toString(), endpoint.host(), tls, resources.serialExecutor(config.name() + "/index"),
+                    resources.timers(), RandomSource.seeded(NodeRuntime.newSeed()), new IndexRegistration.Links() {
+                        @Override
+                        public void link(PkiId peer, String host, int port, String serverName) {
+                            neighbourNames.putIfAbsent(peer, host + ":" + port);
+                            gossip.addViewNeighbour(peer, host, port);
+                        }
+
+                        @Override
+                        public void unlink(PkiId peer) {
+                            gossip.removeViewNeighbour(peer);
+                        }
+                    });
+        }
+    }
+
+    /** What {@code /status} shows of discovery: the mode, and the membership's or the index's view. */
+    private Map<String, Object> discoveryStatus() {
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("mode", config.discovery().mode().name().toLowerCase(Locale.ROOT));
+        gossip.membership().ifPresent(membership -> {
+            PeerMembership.State state = membership.state();
+            status.put("members", state.live().size());
+            status.put("dead", state.dead().size());
+            status.put("view", names(state.view()));
+        });
+        if (index != null) {
+            IndexRegistration.State state = index.state();
+            status.put("registered", state.registered());
+            status.put("known", state.known().size());
+            status.put("view", names(state.neighbours()));
+        }
+        return status;
+    }
+
+    private List<String> names(List<PkiId> peers) {
+        return peers.stream().map(id -> peerName(id).orElse(neighbourNames.getOrDefault(id, id.toString()))).sorted().toList();
     }
 
     /** A peer's name where this node knows it: the common name its handshake or its anchor entry proved. */
@@ -453,6 +520,7 @@ public final class PeerNode implements AutoCloseable {
             channelStatus.put(channel, c);
         });
         status.put("channels", channelStatus);
+        status.put("discovery", discoveryStatus());
         if (overlay != null) {
             status.put("overlay", overlay.status());
         }
@@ -496,6 +564,7 @@ public final class PeerNode implements AutoCloseable {
             closeQuietly(overlay.overlay());
             overlay.inbox().close();
         }
+        closeQuietly(index);
         duties.values().forEach(PeerNode::closeQuietly);
         ordererChannels.forEach(ManagedChannel::shutdownNow);
         closeQuietly(gossip);

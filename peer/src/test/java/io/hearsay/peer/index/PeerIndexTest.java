@@ -255,7 +255,7 @@ class PeerIndexTest {
     }
 
     @Test
-    void whileTheIndexIsDownPeersKeepTheirNeighbours() throws Exception {
+    void whileTheIndexIsDownPeersKeepTheirNeighboursButANewcomerFindsNobody() throws Exception {
         serve(IndexServerSettings.defaults());
         IndexClientSettings settings = IndexClientSettings.of("127.0.0.1", server.port())
                 .withRefresh(150, 100).withView(new ViewConfig(2, 4));
@@ -273,5 +273,11 @@ class PeerIndexTest {
 
         assertThat(first.state().registered()).isFalse();
         assertThat(links.get(self)).isEqualTo(before);
+
+        // A peer that starts now finds nobody: the central model's single point of failure.
+        IndexRegistration late = startPeer(3, settings);
+        await().atMost(Duration.ofSeconds(10)).until(() -> late.state().failures() >= 3);
+        assertThat(late.state().known()).isEmpty();
+        assertThat(links.get(peer("Org1MSP", 3).signingIdentity().pkiId())).isEmpty();
     }
 }

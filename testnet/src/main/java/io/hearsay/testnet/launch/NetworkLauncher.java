@@ -57,44 +57,24 @@ public final class NetworkLauncher {
 
     private static void start(NetworkSpec spec, NetworkLayout layout, NetworkMaterial material, NodeResources resources,
             RunningNetwork.Builder running) {
-        String host = spec.ports().host();
-        OrdererProcessConfig ordererConfig = ordererConfig(spec, layout, material, spec.ports().ordererPort());
-        OrdererProcess orderer = running.orderer(OrdererProcess.start(ordererConfig, resources));
-        HostPort ordererAddress = new HostPort(host, orderer.port());
-        NodeConfigFiles.writeOrderer(layout.ordererConfig(), withListen(ordererConfig, ordererAddress));
-
+        // Ports are picked before anything starts, as for one process per node: each peer's config names its
+        // neighbours', its seeds' and its anchors' ports.
         List<PeerPlan> plans = PeerPlan.of(spec);
-        Map<String, PeerConfig> configs = new LinkedHashMap<>();
+        NodeConfigs configs = NodeConfigs.of(spec, layout, material, plans, ProcessLauncher.ports(spec, 1 + 2 * plans.size()));
+        running.orderer(OrdererProcess.start(configs.orderer(), resources));
+        NodeConfigFiles.writeOrderer(layout.ordererConfig(), configs.orderer());
         for (PeerPlan plan : plans) {
-            PeerConfig config = peerConfig(spec, layout, material, plan, spec.ports().peerPort(plan.networkIndex()),
-                    spec.ports().operationsPort(plan.networkIndex()), ordererAddress, List.of());
-            configs.put(plan.name(), config);
+            PeerConfig config = configs.peers().get(plan.name());
+            NodeConfigFiles.writePeer(layout.peerConfig(plan.name()), config);
             running.peer(plan, PeerNode.start(config, resources));
         }
-
-        // Free ports are known only once every peer listens, so neighbours are linked after all have started.
-        NetworkLinks links = NetworkLinks.of(plans);
-        Map<String, PeerConfig.Neighbour> neighbours = new LinkedHashMap<>();
-        plans.forEach(plan -> neighbours.put(plan.name(), neighbour(spec, material, plan, running.node(plan.name()).port())));
-        for (PeerPlan plan : plans) {
-            PeerNode node = running.node(plan.name());
-            List<PeerConfig.Neighbour> mine = links.of(plan.name()).stream().map(neighbours::get).toList();
-            mine.forEach(node::connect);
-            PeerConfig bound = withBoundPorts(configs.get(plan.name()), host, node, mine);
-            NodeConfigFiles.writePeer(layout.peerConfig(plan.name()), bound);
-        }
-        running.links(links);
+        running.links(configs.links());
         writeProfile(spec, layout, material, name -> running.node(name).port(), name -> running.node(name).operationsPort());
     }
 
     /** What the spec asks for that the nodes cannot do yet; the network still starts, and the user is told. */
     static List<String> warnings(NetworkSpec spec) {
-        List<String> warnings = new ArrayList<>();
-        if (spec.model() != NetworkModel.GOSSIP) {
-            warnings.add("model " + spec.model().specName() + " runs as gossip: peers link in a full mesh within their"
-                    + " organisation and to the other organisations' anchor peers");
-        }
-        return warnings;
+        return List.of();
     }
 
     /** The spec's batch with the orderer's defaults for what a spec does not set. */
@@ -151,16 +131,5 @@ public final class NetworkLauncher {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + mspDirectory.resolve("signcerts") + ": " + e.getMessage(), e);
         }
-    }
-
-    private static OrdererProcessConfig withListen(OrdererProcessConfig c, HostPort listen) {
-        return new OrdererProcessConfig(c.name(), c.mspId(), c.msp(), c.tlsCertificate(), c.tlsKey(), listen,
-                c.dataDirectory(), c.genesisBlocks(), c.batch(), c.timeWindow());
-    }
-
-    private static PeerConfig withBoundPorts(PeerConfig c, String host, PeerNode node, List<PeerConfig.Neighbour> neighbours) {
-        return new PeerConfig(c.name(), c.mspId(), c.msp(), c.tlsCertificate(), c.tlsKey(), new HostPort(host, node.port()),
-                new HostPort(host, node.operationsPort()), c.dataDirectory(), c.channels(), c.orderer(), c.leader(),
-                c.gossipPreset(), neighbours, c.requestBytesMax(), c.timeWindow(), c.endorsementTimeout(), c.gossipOverrides());
     }
 }

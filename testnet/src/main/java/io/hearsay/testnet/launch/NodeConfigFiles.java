@@ -1,6 +1,8 @@
 package io.hearsay.testnet.launch;
 
+import io.hearsay.peer.node.DiscoveryConfig;
 import io.hearsay.peer.node.OrdererProcessConfig;
+import io.hearsay.peer.node.OverlayConfig;
 import io.hearsay.peer.node.PeerConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -46,7 +48,36 @@ public final class NodeConfigFiles {
         root.put("requestBytesMax", config.requestBytesMax());
         root.put("timeWindow", duration(config.timeWindow()));
         root.put("endorsementTimeout", duration(config.endorsementTimeout()));
+        config.overlay().ifPresent(overlay -> root.put("overlay", overlay(overlay)));
+        root.put("discovery", discovery(config.discovery()));
         return dump("peer " + config.name(), root);
+    }
+
+    private static Map<String, Object> overlay(OverlayConfig overlay) {
+        Map<String, Object> section = new LinkedHashMap<>();
+        overlay.internalEndpoint().ifPresent(endpoint -> section.put("internalEndpoint", endpoint.toString()));
+        overlay.externalEndpoint().ifPresent(endpoint -> section.put("externalEndpoint", endpoint.toString()));
+        section.put("anchors", overlay.anchors().stream().map(a -> ordered("mspId", a.mspId(), "cert", path(a.certificate()),
+                "endpoint", a.endpoint().toString())).toList());
+        section.put("join", ordered("parents", overlay.join().parents(), "childrenMax", overlay.join().childrenMax()));
+        section.put("routing", ordered("ackTimeout", overlay.routing().ackTimeoutMillis() + "ms",
+                "payloadBytesMax", overlay.routing().payloadBytesMax(), "inflightMax", overlay.routing().inflightMax()));
+        return section;
+    }
+
+    private static Map<String, Object> discovery(DiscoveryConfig discovery) {
+        Map<String, Object> section = new LinkedHashMap<>();
+        section.put("mode", discovery.mode().name().toLowerCase(Locale.ROOT));
+        discovery.endpoint().ifPresent(endpoint -> section.put("endpoint", endpoint.toString()));
+        section.put("minDegree", discovery.view().minDegree());
+        section.put("maxDegree", discovery.view().maxDegree());
+        if (!discovery.seeds().isEmpty()) {
+            section.put("seeds", discovery.seeds().stream().map(seed -> ordered("endpoint", seed.endpoint().toString(),
+                    "cert", path(seed.certificate()), "serverName", seed.serverName())).toList());
+        }
+        discovery.index().ifPresent(index -> section.put("index", index.toString()));
+        section.put("refreshInterval", duration(discovery.refreshInterval()));
+        return section;
     }
 
     public static String ordererYaml(OrdererProcessConfig config) {

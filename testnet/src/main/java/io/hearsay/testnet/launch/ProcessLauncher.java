@@ -66,24 +66,17 @@ public final class ProcessLauncher {
         NetworkLayout layout = new NetworkLayout(spec.dataDirectory());
         NetworkMaterial material = NetworkMaterial.prepare(spec, layout);
         List<PeerPlan> plans = PeerPlan.of(spec);
-        NetworkLinks links = NetworkLinks.of(plans);
-        String host = spec.ports().host();
-
         int[] ports = ports(spec, 1 + 2 * plans.size());
-        HostPort orderer = new HostPort(host, ports[0]);
-        NodeConfigFiles.writeOrderer(layout.ordererConfig(), NetworkLauncher.ordererConfig(spec, layout, material, ports[0]));
+        NodeConfigs configs = NodeConfigs.of(spec, layout, material, plans, ports);
+        NetworkLinks links = configs.links();
+        NodeConfigFiles.writeOrderer(layout.ordererConfig(), configs.orderer());
         Map<String, Integer> peerPorts = new LinkedHashMap<>();
         Map<String, Integer> operationsPorts = new LinkedHashMap<>();
-        Map<String, PeerConfig.Neighbour> neighbours = new LinkedHashMap<>();
         for (PeerPlan plan : plans) {
-            peerPorts.put(plan.name(), ports[1 + 2 * plan.networkIndex()]);
-            operationsPorts.put(plan.name(), ports[2 + 2 * plan.networkIndex()]);
-            neighbours.put(plan.name(), NetworkLauncher.neighbour(spec, material, plan, peerPorts.get(plan.name())));
-        }
-        for (PeerPlan plan : plans) {
-            List<PeerConfig.Neighbour> mine = links.of(plan.name()).stream().map(neighbours::get).toList();
-            NodeConfigFiles.writePeer(layout.peerConfig(plan.name()), NetworkLauncher.peerConfig(spec, layout, material, plan,
-                    peerPorts.get(plan.name()), operationsPorts.get(plan.name()), orderer, mine));
+            PeerConfig config = configs.peers().get(plan.name());
+            peerPorts.put(plan.name(), config.listen().port());
+            operationsPorts.put(plan.name(), config.operations().port());
+            NodeConfigFiles.writePeer(layout.peerConfig(plan.name()), config);
         }
         NetworkLauncher.writeProfile(spec, layout, material, peerPorts::get, operationsPorts::get);
 

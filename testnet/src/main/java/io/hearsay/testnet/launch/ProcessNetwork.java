@@ -209,7 +209,7 @@ public final class ProcessNetwork implements LaunchedNetwork {
     public List<PeerRow> status() {
         List<PeerRow> rows = new ArrayList<>();
         for (PeerPlan plan : plans) {
-            int expected = links.of(plan.name()).size();
+            int expected = links.expected(plan.name());
             try {
                 rows.addAll(PeerRow.of(fetchStatus(plan), expected));
             } catch (IOException | RuntimeException e) {

@@ -145,7 +145,7 @@ public final class RunningNetwork implements LaunchedNetwork {
     @Override
     public synchronized List<PeerRow> status() {
         List<PeerRow> rows = new ArrayList<>();
-        peers.forEach((name, peer) -> rows.addAll(PeerRow.of(peer.status(), links.of(name).size())));
+        peers.forEach((name, peer) -> rows.addAll(PeerRow.of(peer.status(), links.expected(name))));
         return rows;
     }
 

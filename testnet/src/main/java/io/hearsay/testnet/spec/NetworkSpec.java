@@ -55,7 +55,7 @@ public record NetworkSpec(String name, NetworkModel model, ProtocolSpec protocol
     public static final String DEFAULT_CHANNEL = "testchannel";
     public static final Path DEFAULT_DATA_DIRECTORY = Path.of("hearsay-network");
     /** The spec files shipped in {@code specs/} on the classpath; the first is {@link #defaults()}. */
-    public static final List<String> EXAMPLES = List.of("two-orgs", "three-orgs-hybrid", "fabric-preset");
+    public static final List<String> EXAMPLES = List.of("two-orgs", "three-orgs-hybrid", "fabric-preset", "central-index");
 
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 

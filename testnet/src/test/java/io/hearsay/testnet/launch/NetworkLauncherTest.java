@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.hearsay.identity.PkiId;
 import io.hearsay.peer.config.ConfigTree;
+import io.hearsay.peer.node.DiscoveryConfig;
 import io.hearsay.peer.node.OrdererProcessConfig;
 import io.hearsay.peer.node.PeerConfig;
 import io.hearsay.peer.node.PeerNode;
@@ -89,6 +90,7 @@ class NetworkLauncherTest {
             assertThat(config.leader()).isEqualTo(PeerConfig.LeaderMode.ELECTED);
             assertThat(config.orderer()).hasValueSatisfying(o -> assertThat(o.port()).isEqualTo(network.orderer().port()));
             assertThat(config.neighbours()).hasSize(network.links().of(peer.name()).size());
+            assertThat(config.discovery().mode()).isEqualTo(DiscoveryConfig.Mode.MEMBERSHIP);
             assertThat(config.channels()).singleElement().satisfies(c -> assertThat(c.genesis()).exists());
             assertThat(config.dataDirectory()).isEqualTo(network.layout().peer(peer.name()));
         }
@@ -100,13 +102,10 @@ class NetworkLauncherTest {
     }
 
     @Test
-    void reportsWhatTheNodesCannotDoYet() {
-        NetworkSpec fabric = NetworkSpec.example("fabric-preset");
-        NetworkSpec hybrid = NetworkSpec.example("three-orgs-hybrid");
-
-        assertThat(NetworkLauncher.warnings(fabric)).as("protocol overrides are applied now").isEmpty();
-        assertThat(NetworkLauncher.warnings(hybrid)).singleElement().asString().contains("model hybrid runs as gossip");
-        assertThat(NetworkLauncher.warnings(NetworkSpec.defaults())).isEmpty();
+    void everyExampleSpecRunsAsItSaysWithoutWarnings() {
+        for (String example : NetworkSpec.EXAMPLES) {
+            assertThat(NetworkLauncher.warnings(NetworkSpec.example(example))).as(example).isEmpty();
+        }
     }
 
     @Test

@@ -15,7 +15,15 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.hearsay.discovery.swim.SwimCounters;
+import io.hearsay.peer.index.IndexRegistration;
+import io.hearsay.peer.membership.MembershipCounters;
+import io.hearsay.peer.membership.PeerMembership;
+import java.util.function.Supplier;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
@@ -35,6 +43,11 @@ import java.util.function.ToDoubleFunction;
  */
 public final class NodeMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    /**
+     * What series read from and nothing else holds: Micrometer references a meter's object weakly, and a series whose
+     * object was collected reads NaN.
+     */
+    private final Set<Object> held = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public PrometheusMeterRegistry registry() {
         return registry;
@@ -123,14 +136,11 @@ public final class NodeMetrics {
             overlayCounter(report, "overlay_" + label(counter), "What the anchor or attachment core did", "", "",
                     s -> s.anchorCounters().getOrDefault(counter, 0L));
         }
-        for (AnchorCounters.Rejection reason : AnchorCounters.Rejection.values()) {
-            overlayCounter(report, "overlay_anchor_rejected", "Anchor protocol messages refused, by reason", "reason",
-                    label(reason), s -> s.anchorRejections().getOrDefault(reason, 0L));
-        }
-        for (AuthenticatedChannel.Drop reason : AuthenticatedChannel.Drop.values()) {
-            overlayCounter(report, "overlay_authentication_dropped", "Overlay messages that failed authentication, by reason",
-                    "reason", label(reason), s -> s.drops().getOrDefault(reason, 0L));
-        }
+        Supplier<PeerOverlay.State> state = report::state;
+        byReason(state, "overlay_anchor_rejected", "Anchor protocol messages refused, by reason",
+                AnchorCounters.Rejection.class, PeerOverlay.State::anchorRejections);
+        byReason(state, "overlay_authentication_dropped", "Overlay messages that failed authentication, by reason",
+                AuthenticatedChannel.Drop.class, PeerOverlay.State::drops);
         for (RoutedDelivery.Counter counter : RoutedDelivery.Counter.values()) {
             overlayCounter(report, "overlay_routed_" + label(counter),
                     "Routed delivery: this peer's sends (sent, delivered, failed) and the routes it relays or receives",
@@ -155,8 +165,61 @@ public final class NodeMetrics {
 
     private void overlayCounter(OverlayReport report, String name, String description, String tag, String value,
             Function<PeerOverlay.State, Long> read) {
-        FunctionCounter.Builder<OverlayReport> builder = FunctionCounter.builder(name, report,
-                r -> read.apply(r.state())).description(description);
+        stateCounter(report::state, name, description, tag, value, read);
+    }
+
+    /**
+     * The membership's series (SWIM within the organisation, the view drawn from it), read from one copy of its state
+     * per scrape.
+     */
+    void membership(StateCache<PeerMembership.State> state) {
+        held.add(state); // gauges too hold their object weakly
+        Gauge.builder("membership_members", state, s -> s.get().live().size()).tag("status", "live")
+                .description("Members of this peer's organisation it holds alive or suspect, itself excluded").register(registry);
+        Gauge.builder("membership_members", state, s -> s.get().dead().size()).tag("status", "dead")
+                .description("Members of this peer's organisation it holds alive or suspect, itself excluded").register(registry);
+        Gauge.builder("discovery_view_size", state, s -> s.get().view().size())
+                .description("Neighbours this peer's discovery chose (minDegree..maxDegree)").register(registry);
+        for (SwimCounters.Counter counter : SwimCounters.Counter.values()) {
+            stateCounter(state, "membership_swim_" + label(counter), "What SWIM did (probes, suspicions, deaths…)", "", "",
+                    s -> s.swim().getOrDefault(counter, 0L));
+        }
+        byReason(state, "membership_rejected", "Membership updates refused by SWIM, by reason",
+                SwimCounters.Rejection.class, PeerMembership.State::rejections);
+        byReason(state, "membership_refused", "Membership messages refused before SWIM saw them, by reason",
+                MembershipCounters.Refusal.class, PeerMembership.State::refusals);
+        byReason(state, "membership_authentication_dropped", "Membership messages that failed authentication, by reason",
+                AuthenticatedChannel.Drop.class, PeerMembership.State::drops);
+    }
+
+    /** The central index registration's series (the {@code index} discovery mode). */
+    void index(StateCache<IndexRegistration.State> state) {
+        held.add(state);
+        Gauge.builder("discovery_view_size", state, s -> s.get().neighbours().size())
+                .description("Neighbours this peer's discovery chose (minDegree..maxDegree)").register(registry);
+        Gauge.builder("index_registered", state, s -> s.get().registered() ? 1 : 0)
+                .description("1 when this peer's last registration with the central index was answered").register(registry);
+        Gauge.builder("index_peers_known", state, s -> s.get().known().size())
+                .description("Peers of this organisation the index's last answer named").register(registry);
+        stateCounter(state, "index_registrations", "Registrations with the central index, by result", "result", "answered",
+                s -> s.answers());
+        stateCounter(state, "index_registrations", "Registrations with the central index, by result", "result", "failed",
+                s -> s.failures());
+    }
+
+    /** One counter per reason, tagged {@code reason}, read from a map of counts in a copy of the state. */
+    private <S, E extends Enum<E>> void byReason(Supplier<S> state, String name, String description, Class<E> reasons,
+            Function<S, Map<E, Long>> read) {
+        for (E reason : reasons.getEnumConstants()) {
+            stateCounter(state, name, description, "reason", label(reason), s -> read.apply(s).getOrDefault(reason, 0L));
+        }
+    }
+
+    private <S> void stateCounter(Supplier<S> state, String name, String description, String tag, String value,
+            Function<S, Long> read) {
+        held.add(state);
+        FunctionCounter.Builder<Supplier<S>> builder = FunctionCounter.builder(name, state,
+                s -> read.apply(s.get())).description(description);
         if (!tag.isEmpty()) {
             builder.tag(tag, value);
         }

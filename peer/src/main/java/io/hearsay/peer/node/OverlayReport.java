@@ -10,18 +10,13 @@ import java.util.function.Function;
 
 /**
  * What the operations endpoint shows of the node's overlay: {@code /status}'s {@code overlay} object and the values
- * of the overlay metrics. The overlay's state is read on its serial executor, so one copy serves a whole scrape: it
- * is reused for {@link #STATE_REUSE_NANOS}, and a scrape of forty series costs the overlay one query.
+ * of the overlay metrics, from a {@link StateCache} of the overlay's state.
  */
 final class OverlayReport {
-    /** How long a copy of the overlay's state is reused: shorter than any scrape interval, longer than one scrape. */
-    static final long STATE_REUSE_NANOS = 1_000_000_000L;
-
     private final PeerOverlay overlay;
     private final Function<PkiId, Optional<String>> names;
     private final RoutedInbox inbox;
-    private PeerOverlay.State state;
-    private long stateTakenNanos;
+    private final StateCache<PeerOverlay.State> state;
 
     /**
      * @param names a peer's name where the node knows it (the common name its certificate proved, or its anchor entry)
@@ -30,6 +25,7 @@ final class OverlayReport {
         this.overlay = overlay;
         this.names = names;
         this.inbox = inbox;
+        this.state = new StateCache<>(overlay::state);
     }
 
     PeerOverlay overlay() {
@@ -40,14 +36,9 @@ final class OverlayReport {
         return inbox;
     }
 
-    /** The overlay's state, at most {@link #STATE_REUSE_NANOS} old. */
-    synchronized PeerOverlay.State state() {
-        long now = System.nanoTime();
-        if (state == null || now - stateTakenNanos > STATE_REUSE_NANOS) {
-            state = overlay.state();
-            stateTakenNanos = now;
-        }
-        return state;
+    /** The overlay's state, at most {@link StateCache#REUSE_NANOS} old. */
+    PeerOverlay.State state() {
+        return state.get();
     }
 
     /** {@code /status}'s {@code overlay}: whether this node is an anchor, its parents and children by name. */

@@ -341,31 +341,42 @@ public final class PeerNode implements AutoCloseable {
         HostPort endpoint = discovery.endpointOr(new HostPort(config.listen().host(), gossip.port()));
         switch (discovery.mode()) {
             case STATIC -> { }
-            case MEMBERSHIP -> {
-                List<MembershipSettings.Seed> seeds = new ArrayList<>();
-                for (DiscoveryConfig.Seed seed : discovery.seeds()) {
-                    X509Certificate certificate = Pem.decodeCertificate(read(seed.certificate(), "discovery.seeds[].cert"));
-                    PkiId id = Identity.of(config.mspId(), certificate).pkiId();
-                    neighbourNames.putIfAbsent(id, seed.endpoint().toString());
-                    seeds.add(new MembershipSettings.Seed(id, seed.endpoint().host(), seed.endpoint().port()));
-                }
-                gossip.startMembership(MembershipSettings.lan(seeds, endpoint.toString()).withView(discovery.view()));
-            }
-            case INDEX -> index = IndexRegistration.start(config.name(), discovery.indexSettings(), identity,
-                    endpoint.toString(), endpoint.host(), tls, resources.serialExecutor(config.name() + "/index"),
-                    resources.timers(), RandomSource.seeded(NodeRuntime.newSeed()), new IndexRegistration.Links() {
-                        @Override
-                        public void link(PkiId peer, String host, int port, String serverName) {
-                            neighbourNames.putIfAbsent(peer, host + ":" + port);
-                            gossip.addViewNeighbour(peer, host, port);
-                        }
-
-                        @Override
-                        public void unlink(PkiId peer) {
-                            gossip.removeViewNeighbour(peer);
-                        }
-                    });
+            case MEMBERSHIP -> startMembership(discovery, endpoint);
+            case INDEX -> startIndexRegistration(discovery, endpoint, tls);
         }
+    }
+
+    /** SWIM within the organisation, joined through the seeds; its view's members become gossip neighbours. */
+    private void startMembership(DiscoveryConfig discovery, HostPort endpoint) {
+        List<MembershipSettings.Seed> seeds = new ArrayList<>();
+        for (DiscoveryConfig.Seed seed : discovery.seeds()) {
+            X509Certificate certificate = Pem.decodeCertificate(read(seed.certificate(), "discovery.seeds[].cert"));
+            PkiId id = Identity.of(config.mspId(), certificate).pkiId();
+            neighbourNames.putIfAbsent(id, seed.endpoint().toString());
+            seeds.add(new MembershipSettings.Seed(id, seed.endpoint().host(), seed.endpoint().port()));
+        }
+        PeerMembership membership = gossip.startMembership(MembershipSettings.lan(seeds, endpoint.toString())
+                .withView(discovery.view()));
+        metrics.membership(new StateCache<>(membership::state));
+    }
+
+    /** Registration with the central index; the view drawn from its answers are the gossip neighbours. */
+    private void startIndexRegistration(DiscoveryConfig discovery, HostPort endpoint, TlsCredentials tls) {
+        index = IndexRegistration.start(config.name(), discovery.indexSettings(), identity, endpoint.toString(),
+                endpoint.host(), tls, resources.serialExecutor(config.name() + "/index"), resources.timers(),
+                RandomSource.seeded(NodeRuntime.newSeed()), new IndexRegistration.Links() {
+                    @Override
+                    public void link(PkiId peer, String host, int port, String serverName) {
+                        neighbourNames.putIfAbsent(peer, host + ":" + port);
+                        gossip.addViewNeighbour(peer, host, port);
+                    }
+
+                    @Override
+                    public void unlink(PkiId peer) {
+                        gossip.removeViewNeighbour(peer);
+                    }
+                });
+        metrics.index(new StateCache<>(index::state));
     }
 
     /** What {@code /status} shows of discovery: the mode, and the membership's or the index's view. */

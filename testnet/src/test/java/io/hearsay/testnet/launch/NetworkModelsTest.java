@@ -6,6 +6,10 @@ import static org.awaitility.Awaitility.await;
 import io.hearsay.peer.node.PeerNode;
 import io.hearsay.testnet.spec.ConnectionProfile;
 import io.hearsay.testnet.spec.NetworkSpec;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -54,6 +58,12 @@ class NetworkModelsTest {
         return (List<String>) discovery(peer).get("view");
     }
 
+    private static String metrics(PeerNode peer) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + peer.operationsPort() + "/metrics"))
+                .timeout(Duration.ofSeconds(10)).build();
+        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()).body();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"central", "gossip", "hybrid"})
     void peersFindTheirOrganisationThroughTheModelAndBlocksReachEveryone(String model) throws Exception {
@@ -66,8 +76,13 @@ class NetworkModelsTest {
                     assertThat(view(peer)).as(peer.name()).hasSize(2); // both others of its organisation (minDegree 4)
                 }
             });
+            String metrics = metrics(network.peer("peer1.org1.example.com"));
+            assertThat(metrics).contains("discovery_view_size 2.0");
             if (model.equals("central")) {
                 assertThat(network.orderer().index().orElseThrow().registered()).isEqualTo(6);
+                assertThat(metrics).contains("index_registered 1.0", "index_peers_known 2.0");
+            } else {
+                assertThat(metrics).contains("membership_members{status=\"live\"} 2.0");
             }
             if (model.equals("hybrid")) {
                 assertThat(network.peer("peer2.org1.example.com").overlay().orElseThrow().state().parents()).hasSize(2);

@@ -81,6 +81,8 @@ public final class BlockGossip {
     private final List<Scheduler.Timer> timers = new ArrayList<>();
     /** Tree push: neighbours this peer no longer pushes small blocks to (and that no longer push to it). */
     private final TreeSet<PkiId> pruned = new TreeSet<>();
+    /** Tree push: announcements to pruned neighbours ranked below this peer, held in case they claim the block first. */
+    private final DeferredAnnouncements deferred;
     /** The run being committed, or null. Its blocks stay in {@link #buffer} until its outcome arrives. */
     private Committing committing;
     /** True while {@link #drain} is on the stack: an outcome that arrives inside its commit call is its to handle. */
@@ -102,6 +104,9 @@ public final class BlockGossip {
         this.transport = transport;
         this.listener = listener;
         this.seen = new SeenBlocks(config.seenBlocksMax());
+        this.deferred = new DeferredAnnouncements(runtime.scheduler(), config.announceDeferralMillis(), transport,
+                (peer, announce) -> membership.neighbours().contains(peer)
+                        && !hasClaimed(peer, announce, Counter.ANNOUNCES_SUPPRESSED));
         this.repair = new RangeRepair(config, runtime.fork(), transport, counters, listener, new RangeRepair.Blocks() {
             @Override
             public long height() {
@@ -137,6 +142,7 @@ public final class BlockGossip {
         });
         fetches.clear();
         graftWhenCommitted.clear();
+        deferred.stop();
         repair.stop();
     }
 
@@ -164,11 +170,26 @@ public final class BlockGossip {
     /**
      * True if {@code message} would change nothing here: an announcement of a block this peer already has or
      * holds (a tree-push peer hears of every block from each pruned neighbour; announcements of a block being
-     * fetched still count, as hedging needs their senders). The channel may
-     * drop such a message before paying for its signature check, since nothing of it reaches any state.
+     * fetched still count, as hedging needs their senders). The channel may drop such a message before paying
+     * for its signature check, since nothing of it reaches any state.
+     *
+     * <p>Not stale: an announcement of a block held for commit that this peer will then spread, or whose
+     * announcements it holds back for a moment ({@link DeferredAnnouncements}). Its sender's claim spares this
+     * peer's announcement to it ({@link #hasClaimed}): one signature check for one signed message less on the wire.
      */
     public boolean isStale(BlockMessage message) {
-        return message instanceof BlockMessage.Announce announce && hasOrHolds(announce);
+        return message instanceof BlockMessage.Announce announce && hasOrHolds(announce)
+                && !announcesYet(announce.number());
+    }
+
+    /**
+     * This peer is still to announce block {@code number}: it waits in the reorder buffer to be spread once committed,
+     * or its announcements to some neighbours wait in {@link #deferred}.
+     */
+    private boolean announcesYet(long number) {
+        Buffered held = buffer.get(number);
+        return held != null && held.forward() && (config.treePush() || config.announceToAllNeighbours())
+                || deferred.holds(number);
     }
 
     /** The announced block is committed, waiting in the reorder buffer, or was received already. */
@@ -590,6 +611,7 @@ public final class BlockGossip {
     /**
      * Spreads a committed block to neighbours other than its sender: small blocks pushed whole to a fanout,
      * large ones announced; with {@code announceToAllNeighbours}, every other neighbour gets the announcement.
+     * No neighbour is told of a block it has claimed already ({@link #announce}).
      */
     private void disseminate(Block block, PkiId sender) {
         PeerSet others = sender == null ? membership.neighbours() : membership.neighbours().without(sender);
@@ -598,7 +620,7 @@ public final class BlockGossip {
         boolean lazy = block.getSerializedSize() > config.lazyPushThresholdBytes();
         if (lazy && config.announceToAllNeighbours()) {
             for (int i = 0; i < others.size(); i++) {
-                transport.send(others.get(i), announce);
+                announce(others.get(i), announce);
             }
             return;
         }
@@ -607,30 +629,64 @@ public final class BlockGossip {
             List<PkiId> lazyPeers = new ArrayList<>();
             for (int i = 0; i < others.size(); i++) {
                 PkiId peer = others.get(i);
-                if (pruned.contains(peer)) {
+                if (!pruned.contains(peer)) {
+                    // An eager neighbour whose own push or announcement crossed ours has the block: spare the body.
+                    if (!hasClaimed(peer, announce, Counter.PUSHES_SUPPRESSED)) {
+                        transport.send(peer, push);
+                    }
+                } else if (!hasClaimed(peer, announce, Counter.ANNOUNCES_SUPPRESSED)) {
                     lazyPeers.add(peer);
-                } else {
-                    transport.send(peer, push);
                 }
             }
             for (PkiId peer : PeerSet.of(lazyPeers).sample(runtime.random(), config.treeAnnounceFanout(), null)) {
-                transport.send(peer, announce);
+                // One direction of each edge at once, the other after a short delay (see DeferredAnnouncements).
+                if (membership.self().compareTo(peer) < 0) {
+                    transport.send(peer, announce);
+                } else {
+                    deferred.add(peer, announce);
+                }
             }
             return;
         }
         List<PkiId> pushed = others.sample(runtime.random(), config.pushFanout(), null);
-        BlockMessage message = lazy ? announce : new BlockMessage.Push(block, true);
+        BlockMessage.Push push = new BlockMessage.Push(block, true);
         for (PkiId peer : pushed) {
-            transport.send(peer, message);
+            if (lazy) {
+                announce(peer, announce);
+            } else {
+                transport.send(peer, push);
+            }
         }
         if (config.announceToAllNeighbours()) {
             for (int i = 0; i < others.size(); i++) {
                 PkiId peer = others.get(i);
                 if (!pushed.contains(peer)) {
-                    transport.send(peer, announce);
+                    announce(peer, announce);
                 }
             }
         }
+    }
+
+    /** Sends {@code announce} to {@code peer} unless the peer has claimed the block already. */
+    private void announce(PkiId peer, BlockMessage.Announce announce) {
+        if (!hasClaimed(peer, announce, Counter.ANNOUNCES_SUPPRESSED)) {
+            transport.send(peer, announce);
+        }
+    }
+
+    /**
+     * True (and {@code skipped} counted) if {@code peer} has claimed a height above the announced block: its own
+     * announcement, push or heartbeat arrived before this peer committed the block. Telling it would only cost a
+     * message it drops as stale or duplicate; so on each edge the peer that commits first tells the other and the
+     * other stays silent. Robustness to loss is unchanged: a peer that claimed the block has it, and every peer that
+     * may lack it is still told.
+     */
+    private boolean hasClaimed(PkiId peer, BlockMessage.Announce announce, Counter skipped) {
+        if (repair.claimedHeight(peer) > announce.number()) {
+            counters.increment(skipped);
+            return true;
+        }
+        return false;
     }
 
     private boolean allPruned(PeerSet neighbours) {

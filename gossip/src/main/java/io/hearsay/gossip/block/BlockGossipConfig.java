@@ -193,6 +193,16 @@ public record BlockGossipConfig(
                 payloadBufferBlocksMax, seenBlocksMax, penaltyMillis, rangeRequestBlocksMax, treePush, treeAnnounceFanout, hedgeBytesPerMilli);
     }
 
+    /**
+     * Tree push: how long an announcement to a pruned neighbour ranked below this peer (PKI-ID order) is held, so
+     * that of two neighbours committing a block at about the same time only one tells the other (see
+     * {@code DeferredAnnouncements}): a quarter of {@code hedgeDelayMillis} (12 ms on a LAN), so that a neighbour
+     * whose push was lost still hears well within the delay it gives a late push before fetching.
+     */
+    public long announceDeferralMillis() {
+        return Math.max(1, hedgeDelayMillis / 4);
+    }
+
     /** How long a requested body of {@code bodyBytes} may take before a second announcer is asked. */
     public long hedgeDelayMillis(int bodyBytes) {
         return hedgeDelayMillis + bodyBytes / hedgeBytesPerMilli;

@@ -28,7 +28,14 @@ public final class GossipCounters {
         /** Tree push: neighbours pruned because they pushed a block this peer already had. */
         PRUNES_SENT,
         /** Tree push: pruned neighbours grafted back because a block had to be repaired. */
-        GRAFTS_SENT
+        GRAFTS_SENT,
+        /**
+         * Announcements not sent because the neighbour had already claimed the block (its own announcement, push or
+         * heartbeat arrived first): on each edge only the peer that commits first tells the other.
+         */
+        ANNOUNCES_SUPPRESSED,
+        /** Tree push: new small blocks not pushed to an eager neighbour that had claimed them already (pushes crossed). */
+        PUSHES_SUPPRESSED
     }
 
     private final long[] values = new long[Counter.values().length];

@@ -82,6 +82,14 @@ final class RangeRepair {
         }
     }
 
+    /**
+     * The height {@code peer} last claimed, 0 if none: it has every block below. Claims only rise, and honest peers
+     * claim only what they committed, so a claim above a block's number means the peer needs no news of it.
+     */
+    long claimedHeight(PkiId peer) {
+        return claimedHeights.get(peer, 0L);
+    }
+
     long highestClaim() {
         long highest = 0;
         for (int i = 0; i < claimedHeights.size(); i++) {

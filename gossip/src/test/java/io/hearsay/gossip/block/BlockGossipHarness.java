@@ -63,11 +63,16 @@ final class BlockGossipHarness {
      * completes it, as a committer thread would.
      */
     BlockGossipHarness(BlockGossipConfig config, int blocks, long failAt, boolean holdCommits) {
+        this(config, blocks, failAt, holdCommits, SELF);
+    }
+
+    /** As above, as the peer {@code self} (which decides how it ranks against its neighbours in PKI-ID order). */
+    BlockGossipHarness(BlockGossipConfig config, int blocks, long failAt, boolean holdCommits, PkiId self) {
         genuine = chain(blocks);
         ledger = new CountingLedger(new TestChain(genuine.get(0)), failAt);
         held = holdCommits ? new HeldCommits(ledger) : null;
-        StaticMembership membership = new StaticMembership(SELF, PeerSet.of(List.of(HONEST, OTHER, FORGER)),
-                Map.of(SELF, "Org1MSP", HONEST, "Org1MSP", OTHER, "Org1MSP", FORGER, "Org1MSP"));
+        StaticMembership membership = new StaticMembership(self, PeerSet.of(List.of(HONEST, OTHER, FORGER)),
+                Map.of(self, "Org1MSP", HONEST, "Org1MSP", OTHER, "Org1MSP", FORGER, "Org1MSP"));
         PeerRuntime runtime = new PeerRuntime(() -> 0L, timers, RandomSource.seeded(7));
         gossip = new BlockGossip(config, holdCommits ? held : ledger, membership, runtime, (to, message) -> sent.add(new Sent(to, message)),
                 new BlockGossipListener() {

@@ -14,6 +14,7 @@ import io.hearsay.ledger.Ledgers;
 import io.hearsay.ledger.block.EndorserTransactions;
 import io.hearsay.ledger.sample.SampleChannel;
 import io.hearsay.peer.GossipPeer;
+import io.hearsay.peer.metrics.MessageType;
 import io.hearsay.peer.transport.TransportCounters;
 import io.hearsay.testnet.loopback.LoopbackNetwork;
 import io.hearsay.testnet.sim.Percentiles;
@@ -209,6 +210,7 @@ public final class WireBenchmark {
             List<Double> times = new ArrayList<>();
             long received = receivedByOthers(network);
             long[] countersBefore = gossipCounters(network);
+            long[] typesBefore = receivedByType(network);
             int actualBytes = 0;
             for (int b = 0; b < blocks; b++) {
                 Block block = sizedBlock(network.channel(), previous, target, "b" + b);
@@ -225,9 +227,21 @@ public final class WireBenchmark {
                 counts.append(' ').append(counter.name().toLowerCase(Locale.ROOT)).append('=')
                         .append(countersAfter[counter.ordinal()] - countersBefore[counter.ordinal()]);
             }
-            progress.printf(Locale.ROOT, "%s, %d peers, %d-byte blocks: time-to-all p50 %.1f ms p99 %.1f ms, received %.2f× block;%s%n",
-                    mode, network.size(), actualBytes, result.timeToAllMillis().p50(), result.timeToAllMillis().p99(),
-                    perPeerPerBlock, counts);
+            long[] typesAfter = receivedByType(network);
+            StringBuilder types = new StringBuilder();
+            for (MessageType type : MessageType.values()) {
+                long bytes = typesAfter[type.ordinal()] - typesBefore[type.ordinal()];
+                long messages = typesAfter[MessageType.values().length + type.ordinal()]
+                        - typesBefore[MessageType.values().length + type.ordinal()];
+                if (bytes > 0) {
+                    types.append(String.format(Locale.ROOT, " %s=%.3f (%.2f × %d B)", type.label(),
+                            bytes / (double) (network.size() - 1) / blocks / actualBytes,
+                            messages / (double) (network.size() - 1) / blocks, bytes / messages));
+                }
+            }
+            progress.printf(Locale.ROOT, "%s, %d peers, %d-byte blocks: time-to-all p50 %.1f ms p99 %.1f ms, received %.2f× block;%s;"
+                    + " received ÷ block by type:%s%n", mode, network.size(), actualBytes, result.timeToAllMillis().p50(),
+                    result.timeToAllMillis().p99(), perPeerPerBlock, counts, types);
             results.add(result);
         }
         return results;
@@ -252,6 +266,27 @@ public final class WireBenchmark {
             for (GossipCounters.Counter counter : GossipCounters.Counter.values()) {
                 sums[counter.ordinal()] += network.peer(i).gossipCounters().get(counter);
             }
+        }
+        return sums;
+    }
+
+    /**
+     * Gossip bytes the peers but the origin received per message type (the first {@link MessageType} count of entries),
+     * then messages per type, as their channels counted them (encoded envelopes: what {@link #receivedByOthers} counts
+     * but for the transport's own framing), so a ratio above 1 can be split into bodies, announcements, heartbeats
+     * and repair.
+     */
+    private static long[] receivedByType(LoopbackNetwork network) {
+        int types = MessageType.values().length;
+        long[] sums = new long[2 * types];
+        String channelId = network.ledger(0).channelId();
+        for (int i = 1; i < network.size(); i++) {
+            network.peer(i).channel(channelId).ifPresent(channel -> {
+                for (MessageType type : MessageType.values()) {
+                    sums[type.ordinal()] += channel.wireCounters().bytesReceived(type);
+                    sums[types + type.ordinal()] += channel.wireCounters().messagesReceived(type);
+                }
+            });
         }
         return sums;
     }

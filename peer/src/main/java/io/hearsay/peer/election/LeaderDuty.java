@@ -47,6 +47,21 @@ public final class LeaderDuty implements ElectionListener, AutoCloseable {
         }
     }
 
+    /**
+     * The channel's ledger reached {@code height}: the current intake, if any, may ask the orderer for more blocks
+     * ({@link OrdererBlockIntake#onCommitted}). Any thread; never blocks.
+     */
+    public void onCommitted(long height) {
+        OrdererBlockIntake intake;
+        synchronized (this) {
+            intake = current;
+        }
+        // Outside the lock: the intake takes its own, and a term ending meanwhile leaves a closed intake, which ignores it.
+        if (intake != null) {
+            intake.onCommitted(height);
+        }
+    }
+
     /** Whether this peer takes the channel's blocks from the orderer now. */
     public boolean leading() {
         return leading;

@@ -32,7 +32,7 @@ import java.util.TreeMap;
  * @param channels the channels this peer serves, each from its genesis block file
  * @param orderer the orderer's Broadcast/Deliver endpoint; required to submit transactions and to lead
  * @param leader how this peer decides whether it takes blocks from the orderer for its organisation: {@code elected}
- *     (default; the organisation's peers elect one leader per channel with {@code ElectionConfig.lan()}, and another
+ *     (default; the organisation's peers elect one leader per channel with the {@code election} settings, and another
  *     takes over when it fails), {@code static} (always lead, Fabric's {@code orgLeader=true}; {@code true} is an
  *     alias) or {@code none} (never lead, get blocks by gossip only; {@code false} is an alias)
  * @param gossipPreset the gossip protocol preset: lan (default), wan or fabric
@@ -46,12 +46,25 @@ import java.util.TreeMap;
  *     overlay, and blocks cross organisations only over configured neighbours
  * @param discovery how the peer finds its organisation's gossip neighbours ({@code discovery:} section,
  *     {@link DiscoveryConfig}); default {@code static}: the listed neighbours only
+ * @param election the timing of the leader election ({@code election:} section, {@link ElectionOptions}); default
+ *     {@link ElectionOptions#lan()}: the one every elected peer used before the section existed
  */
 public record PeerConfig(String name, String mspId, Path msp, Path tlsCertificate, Path tlsKey, HostPort listen,
         HostPort operations, Path dataDirectory, List<ChannelEntry> channels, Optional<HostPort> orderer, LeaderMode leader,
         GossipPreset gossipPreset, List<Neighbour> neighbours, int requestBytesMax, Duration timeWindow,
         Duration endorsementTimeout, Map<String, Object> gossipOverrides, Optional<OverlayConfig> overlay,
-        DiscoveryConfig discovery) {
+        DiscoveryConfig discovery, ElectionOptions election) {
+
+    /** A config with the LAN election preset. */
+    public PeerConfig(String name, String mspId, Path msp, Path tlsCertificate, Path tlsKey, HostPort listen,
+            HostPort operations, Path dataDirectory, List<ChannelEntry> channels, Optional<HostPort> orderer, LeaderMode leader,
+            GossipPreset gossipPreset, List<Neighbour> neighbours, int requestBytesMax, Duration timeWindow,
+            Duration endorsementTimeout, Map<String, Object> gossipOverrides, Optional<OverlayConfig> overlay,
+            DiscoveryConfig discovery) {
+        this(name, mspId, msp, tlsCertificate, tlsKey, listen, operations, dataDirectory, channels, orderer, leader,
+                gossipPreset, neighbours, requestBytesMax, timeWindow, endorsementTimeout, gossipOverrides, overlay,
+                discovery, ElectionOptions.lan());
+    }
 
     /** A config with no overlay and static neighbours. */
     public PeerConfig(String name, String mspId, Path msp, Path tlsCertificate, Path tlsKey, HostPort listen,
@@ -146,6 +159,7 @@ public record PeerConfig(String name, String mspId, Path msp, Path tlsCertificat
         Objects.requireNonNull(leader, "leader");
         Objects.requireNonNull(overlay, "overlay");
         Objects.requireNonNull(discovery, "discovery");
+        Objects.requireNonNull(election, "election");
         channels = List.copyOf(channels);
         neighbours = List.copyOf(neighbours);
         if (channels.isEmpty()) {
@@ -160,14 +174,21 @@ public record PeerConfig(String name, String mspId, Path msp, Path tlsCertificat
     public PeerConfig withOverlay(OverlayConfig config) {
         return new PeerConfig(name, mspId, msp, tlsCertificate, tlsKey, listen, operations, dataDirectory, channels, orderer,
                 leader, gossipPreset, neighbours, requestBytesMax, timeWindow, endorsementTimeout, gossipOverrides,
-                Optional.of(config), discovery);
+                Optional.of(config), discovery, election);
     }
 
     /** This config with {@code config} as its discovery section. */
     public PeerConfig withDiscovery(DiscoveryConfig config) {
         return new PeerConfig(name, mspId, msp, tlsCertificate, tlsKey, listen, operations, dataDirectory, channels, orderer,
                 leader, gossipPreset, neighbours, requestBytesMax, timeWindow, endorsementTimeout, gossipOverrides, overlay,
-                config);
+                config, election);
+    }
+
+    /** This config with {@code options} as its election section. */
+    public PeerConfig withElection(ElectionOptions options) {
+        return new PeerConfig(name, mspId, msp, tlsCertificate, tlsKey, listen, operations, dataDirectory, channels, orderer,
+                leader, gossipPreset, neighbours, requestBytesMax, timeWindow, endorsementTimeout, gossipOverrides, overlay,
+                discovery, options);
     }
 
     /** The gossip settings this peer runs with: the preset, with the overrides applied. */
@@ -234,8 +255,10 @@ public record PeerConfig(String name, String mspId, Path msp, Path tlsCertificat
         }
         Optional<OverlayConfig> overlay = OverlayConfig.from(tree, listen);
         DiscoveryConfig discovery = DiscoveryConfig.from(tree, overlay.flatMap(OverlayConfig::internalEndpoint));
+        ElectionOptions election = ElectionOptions.from(tree);
         tree.requireAllRead();
         return new PeerConfig(name, mspId, msp, tlsCertificate, tlsKey, listen, operations, data, channels, orderer, leader,
-                preset, neighbours, requestBytesMax, timeWindow, endorsementTimeout, overrides, overlay, discovery);
+                preset, neighbours, requestBytesMax, timeWindow, endorsementTimeout, overrides, overlay, discovery,
+                election);
     }
 }

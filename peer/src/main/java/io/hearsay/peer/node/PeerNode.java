@@ -30,7 +30,6 @@ import io.hearsay.peer.config.ConfigTree.HostPort;
 import io.hearsay.peer.contract.Contracts;
 import io.hearsay.peer.deliver.DeliverConfig;
 import io.hearsay.peer.deliver.DeliverService;
-import io.hearsay.peer.election.ChannelElection;
 import io.hearsay.peer.election.LeaderDuty;
 import io.hearsay.peer.endorse.EndorsementCollector;
 import io.hearsay.peer.endorse.EndorsementConfig;
@@ -78,6 +77,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.hyperledger.fabric.protos.common.Block;
 import org.slf4j.Logger;
@@ -96,6 +96,7 @@ import org.slf4j.LoggerFactory;
  *   ChannelElection ─▶ LeaderDuty ─(leader only)─▶ OrdererBlockIntake
  *   orderer ─Deliver─▶ OrdererBlockIntake (leader) ─▶ ChannelGossip ─▶ ledger.commit ─▶ gossip to neighbours
  *   ledger.commit ─▶ LedgerCommitFeed ─▶ CommitStatus, ChaincodeEvents, Deliver streams
+ *   ledger.commit ─▶ LeaderDuty.onCommitted ─▶ OrdererBlockIntake asks the orderer for as many blocks more
  *   embedder ─send─▶ PeerOverlay ─▶ parent anchor ─▶ target's anchor ─▶ target's PeerOverlay ─▶ RoutedInbox ─▶ onRouted
  * </pre>
  *
@@ -214,6 +215,8 @@ public final class PeerNode implements AutoCloseable {
             String channelId = entry.getKey();
             Ledger ledger = entry.getValue();
             LedgerCommitFeed feed = feeds.get(channelId);
+            // Set before any intake exists (startLeading, below): commits before it have no intake to tell.
+            AtomicReference<LeaderDuty> dutyOfChannel = new AtomicReference<>();
             // Only the channel's organisations are heard on its gossip, even if this node trusts others for other channels.
             ChannelGossip channel = gossip.join(channelId,
                     new TimedBlockLedger(BlockLedger.of(ledger), metrics.commitTimer(channelId)),
@@ -221,11 +224,18 @@ public final class PeerNode implements AutoCloseable {
                     new BlockGossipListener() {
                         @Override
                         public void onBlockCommitted(long number, PkiId from) {
-                            feed.onCommitted(ledger.height());
+                            long height = ledger.height();
+                            feed.onCommitted(height);
+                            // The leader's intake asks the orderer for as many blocks more: its backpressure.
+                            LeaderDuty duty = dutyOfChannel.get();
+                            if (duty != null) {
+                                duty.onCommitted(height);
+                            }
                         }
                     });
             channels.put(channelId, channel);
             LeaderDuty duty = leaderDuty(channelId, channel, tls);
+            dutyOfChannel.set(duty);
             duties.put(channelId, duty);
             metrics.channel(channelId, ledger::height, channel, duty::leading);
         }
@@ -451,7 +461,8 @@ public final class PeerNode implements AutoCloseable {
         }
         ManagedChannel toOrderer = ordererChannel;
         Ledger ledger = ledgers.get(channelId);
-        return new LeaderDuty(() -> new OrdererBlockIntake(OrdererBlockIntake.Settings.of(channelId), identity,
+        return new LeaderDuty(() -> new OrdererBlockIntake(
+                OrdererBlockIntake.Settings.forGossip(channelId, config.gossipConfig()), identity,
                 ByteString.copyFrom(tls.certificateHash()), OrdererBlockIntake.grpc(toOrderer), ledger::height,
                 channel::onOrdererBlock,
                 NodeRuntime.scheduler(resources.serialExecutor(config.name() + "/intake/" + channelId), resources.timers()),
@@ -463,7 +474,7 @@ public final class PeerNode implements AutoCloseable {
         switch (config.leader()) {
             case STATIC -> duties.values().forEach(LeaderDuty::onBecameLeader);
             case ELECTED -> channels.forEach((channelId, channel) ->
-                    channel.elect(ChannelElection.Settings.lan(), duties.get(channelId)));
+                    channel.elect(config.election().settings(), duties.get(channelId)));
             case NONE -> { }
         }
     }

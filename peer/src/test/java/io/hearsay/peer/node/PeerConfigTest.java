@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hearsay.discovery.anchor.JoinConfig;
+import io.hearsay.discovery.election.ElectionConfig;
 import io.hearsay.discovery.routing.RoutingConfig;
 import io.hearsay.identity.CryptoGen;
 import io.hearsay.identity.CryptoMaterial;
@@ -11,6 +12,7 @@ import io.hearsay.identity.OrgSpec;
 import io.hearsay.peer.config.ConfigException;
 import io.hearsay.peer.config.ConfigTree;
 import io.hearsay.peer.config.ConfigTree.HostPort;
+import io.hearsay.peer.election.ChannelElection;
 import io.hearsay.peer.overlay.OverlaySettings;
 import io.hearsay.peer.node.PeerConfig.GossipPreset;
 import io.hearsay.peer.node.PeerConfig.LeaderMode;
@@ -231,5 +233,70 @@ class PeerConfigTest {
         assertThatThrownBy(() -> load(valid + "  routing:\n    hopTimout: 100ms\n", Map.of(), Map.of()))
                 .hasMessageContaining("unknown option [overlay.routing.hopTimout]")
                 .hasMessageContaining("overlay.routing.ackTimeout");
+    }
+
+    @Test
+    void withoutAnElectionSectionTheLanPresetElects() throws Exception {
+        PeerConfig config = load(VALID + "election:\n", Map.of(), Map.of());
+        assertThat(config.election()).isEqualTo(ElectionOptions.lan());
+        ChannelElection.Settings settings = config.election().settings();
+        assertThat(settings.election()).isEqualTo(ElectionConfig.lan());
+        assertThat(settings).isEqualTo(ChannelElection.Settings.lan());
+    }
+
+    @Test
+    void theWanPresetAndSingleFieldsComeFromTheFileTheEnvironmentAndFlags() throws Exception {
+        ElectionOptions wan = load(VALID + "election:\n  preset: wan\n", Map.of(), Map.of()).election();
+        assertThat(wan.settings()).isEqualTo(ChannelElection.Settings.of(ElectionConfig.wan()));
+
+        ElectionOptions tuned = load(VALID + "election:\n  preset: wan\n  leadersPerOrganization: 2\n",
+                Map.of("HEARSAY_PEER_ELECTION_HEARTBEATINTERVAL", "2s"), Map.of("election.viewRefreshInterval", "100ms"))
+                .election();
+        assertThat(tuned.settings().election())
+                .as("timeouts unset keep the wan preset's 4 × heartbeat")
+                .isEqualTo(new ElectionConfig(2_000, 8_000, 8_000, 2, new TreeSet<>()));
+        assertThat(tuned.settings().viewRefreshMillis()).isEqualTo(100);
+
+        ElectionOptions lanSlower = load(VALID, Map.of(), Map.of("election.heartbeatInterval", "1s",
+                "election.leaderTimeout", "5s")).election();
+        assertThat(lanSlower.settings().election())
+                .as("the lan preset's grace is 3 × heartbeat; view refresh a fifth of it")
+                .isEqualTo(new ElectionConfig(1_000, 5_000, 3_000, 1, new TreeSet<>()));
+        assertThat(lanSlower.viewRefreshInterval()).isEqualTo(Duration.ofMillis(200));
+    }
+
+    @Test
+    void aBadElectionValueIsRefusedByNameWithItsRange() {
+        assertThatThrownBy(() -> load(VALID, Map.of(), Map.of("election.preset", "fast")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("election.preset: must be one of [lan, wan], got 'fast'");
+        assertThatThrownBy(() -> load(VALID, Map.of(), Map.of("election.leaderTimeout", "900ms")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("election.leaderTimeout: must be between 1000ms and 600000ms, got 900ms")
+                .hasMessageContaining("at least 2 × election.heartbeatInterval");
+        assertThatThrownBy(() -> load(VALID, Map.of(), Map.of("election.startupGrace", "100ms")))
+                .hasMessageContaining("election.startupGrace: must be between 500ms and 600000ms, got 100ms");
+        assertThatThrownBy(() -> load(VALID, Map.of(), Map.of("election.viewRefreshInterval", "600ms")))
+                .hasMessageContaining("election.viewRefreshInterval: must be between 1ms and 500ms, got 600ms");
+        assertThatThrownBy(() -> load(VALID, Map.of(), Map.of("election.heartbeatInterval", "2m")))
+                .hasMessageContaining("election.heartbeatInterval: must be between PT0.001S and PT1M, got PT2M");
+        assertThatThrownBy(() -> load(VALID, Map.of(), Map.of("election.leadersPerOrganization", "0")))
+                .hasMessageContaining("election.leadersPerOrganization: must be between 1 and 100, got 0");
+        assertThatThrownBy(() -> load(VALID + "election:\n  heartbeat: 1s\n", Map.of(), Map.of()))
+                .hasMessageContaining("unknown option [election.heartbeat]");
+    }
+
+    @Test
+    void everyOlderConstructorElectsWithTheLanPresetAndWithElectionReplacesIt() throws Exception {
+        PeerConfig config = load(VALID, Map.of(), Map.of());
+        PeerConfig rebuilt = new PeerConfig(config.name(), config.mspId(), config.msp(), config.tlsCertificate(),
+                config.tlsKey(), config.listen(), config.operations(), config.dataDirectory(), config.channels(),
+                config.orderer(), config.leader(), config.gossipPreset(), config.neighbours(), config.requestBytesMax(),
+                config.timeWindow(), config.endorsementTimeout(), config.gossipOverrides(), config.overlay(),
+                config.discovery());
+        assertThat(rebuilt).isEqualTo(config);
+        ElectionOptions wan = ElectionOptions.of(ElectionOptions.Preset.WAN);
+        assertThat(config.withElection(wan).election()).isEqualTo(wan);
+        assertThat(config.withElection(wan).withDiscovery(config.discovery()).election()).as("kept by other withers")
+                .isEqualTo(wan);
     }
 }

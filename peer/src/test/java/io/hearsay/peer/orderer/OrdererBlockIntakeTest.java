@@ -32,6 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The leader's block intake driven through scripted Deliver streams and virtual time: the seek request is the one
  * Fabric's peers send, signed by the peer; blocks are handed over in order; every way a stream can end leads to a
  * new stream after a jittered, growing backoff that starts from the peer's height at that moment; close stops it all.
+ * Flow control: a stream may deliver at most the window beyond the committed height, and is allowed more as commits
+ * are reported.
  */
 class OrdererBlockIntakeTest {
     private static final Instant NOW = Instant.parse("2026-01-02T03:04:05.678Z");
@@ -51,8 +53,10 @@ class OrdererBlockIntakeTest {
         channel = new SampleChannel(cryptoDirectory);
     }
 
+    private static final int WINDOW = 4;
+
     private OrdererBlockIntake intake() {
-        return new OrdererBlockIntake(new OrdererBlockIntake.Settings(SampleChannel.CHANNEL, 100, 1_000), channel.org1Peer,
+        return new OrdererBlockIntake(new OrdererBlockIntake.Settings(SampleChannel.CHANNEL, 100, 1_000, WINDOW), channel.org1Peer,
                 TLS_HASH, streams, height::get, received::add, scheduler, RandomSource.seeded(7),
                 InstantSource.fixed(NOW));
     }
@@ -105,6 +109,70 @@ class OrdererBlockIntakeTest {
             stream.responses.onNext(block(6));
             assertThat(received).extracting(b -> b.getHeader().getNumber()).containsExactly(5L, 6L);
             assertThat(stream.cancelled).isFalse();
+        }
+    }
+
+    @Test
+    void allowsTheWindowBeyondTheCommittedHeightAndMoreAsBlocksCommit() {
+        try (OrdererBlockIntake intake = intake()) {
+            intake.start();
+            ScriptedStream stream = streams.opened.get(0);
+            assertThat(stream.allowed).as("blocks 5..8 allowed at first").isEqualTo(WINDOW);
+            stream.deliverBlocks(5, 9);
+            intake.onCommitted(5);
+            assertThat(stream.allowed).as("nothing committed yet: no more").isEqualTo(WINDOW);
+            intake.onCommitted(7);
+            assertThat(stream.allowed).as("blocks 5 and 6 committed: 9 and 10 allowed").isEqualTo(WINDOW + 2);
+            intake.onCommitted(6);
+            assertThat(stream.allowed).as("an older height changes nothing").isEqualTo(WINDOW + 2);
+            stream.deliver(block(9));
+            stream.deliver(block(10));
+            assertThat(received).extracting(b -> b.getHeader().getNumber()).containsExactly(5L, 6L, 7L, 8L, 9L, 10L);
+            assertThat(stream.cancelled).isFalse();
+        }
+    }
+
+    @Test
+    void aHeightFarAheadOfTheStreamLetsItRunThroughTheBlocksBelow() {
+        try (OrdererBlockIntake intake = intake()) {
+            intake.start();
+            ScriptedStream stream = streams.opened.get(0);
+            // Neighbours' gossip took the ledger to 1,000: blocks 5..999 still come on the stream, and gossip drops
+            // them as old, so no commit will ever be reported for them.
+            intake.onCommitted(1_000);
+            assertThat(stream.allowed).as("blocks 5..1003").isEqualTo(1_000 + WINDOW - 5);
+        }
+    }
+
+    @Test
+    void aStreamThatDeliversBeyondWhatWasAllowedIsReplaced() {
+        try (OrdererBlockIntake intake = intake()) {
+            intake.start();
+            ScriptedStream stream = streams.opened.get(0);
+            for (long number = 5; number < 10; number++) {
+                stream.responses.onNext(block(number)); // ignores flow control, as a broken transport would
+            }
+            assertThat(received).extracting(b -> b.getHeader().getNumber()).containsExactly(5L, 6L, 7L, 8L);
+            assertThat(stream.cancelled).isTrue();
+            assertThat(scheduler.pendingDelays()).hasSize(1);
+        }
+    }
+
+    @Test
+    void aNewStreamGetsAFullWindowFromTheHeightItSeeksFrom() throws Exception {
+        try (OrdererBlockIntake intake = intake()) {
+            intake.start();
+            ScriptedStream first = streams.opened.get(0);
+            first.deliverBlocks(5, 9);
+            intake.onCommitted(6);
+            first.responses.onCompleted();
+            intake.onCommitted(7);
+            height.set(7);
+            scheduler.advance(100);
+            ScriptedStream second = streams.opened.get(1);
+            assertThat(seekStart(second.seek)).isEqualTo(7);
+            assertThat(second.allowed).as("blocks 7..10").isEqualTo(WINDOW);
+            assertThat(first.allowed).as("an ended stream is asked for nothing").isEqualTo(WINDOW + 1);
         }
     }
 
@@ -210,25 +278,57 @@ class OrdererBlockIntakeTest {
         boolean failNext;
 
         @Override
-        public OrdererBlockIntake.OpenStream open(Envelope seek, StreamObserver<DeliverResponse> responses) {
+        public OrdererBlockIntake.OpenStream open(Envelope seek, int responsesAllowed,
+                StreamObserver<DeliverResponse> responses) {
             if (failNext) {
                 failNext = false;
                 throw new IllegalStateException("channel shut down");
             }
-            ScriptedStream stream = new ScriptedStream(seek, responses);
+            ScriptedStream stream = new ScriptedStream(seek, responses, responsesAllowed);
             opened.add(stream);
-            return () -> stream.cancelled = true;
+            return stream;
         }
     }
 
-    private static final class ScriptedStream {
+    /** A stream whose responses the test sends, counting what flow control allowed. */
+    private static final class ScriptedStream implements OrdererBlockIntake.OpenStream {
         final Envelope seek;
         final StreamObserver<DeliverResponse> responses;
+        /** Responses allowed so far, the initial ones included. */
+        long allowed;
+        long delivered;
         boolean cancelled;
 
-        ScriptedStream(Envelope seek, StreamObserver<DeliverResponse> responses) {
+        ScriptedStream(Envelope seek, StreamObserver<DeliverResponse> responses, int allowed) {
             this.seek = seek;
             this.responses = responses;
+            this.allowed = allowed;
+        }
+
+        /** Delivers blocks {@code from} up to {@code to} (exclusive), as gRPC would. */
+        void deliverBlocks(long from, long to) {
+            for (long number = from; number < to; number++) {
+                deliver(block(number));
+            }
+        }
+
+        /** Sends {@code response} as gRPC would: only if allowed. */
+        void deliver(DeliverResponse response) {
+            assertThat(delivered).as("a response beyond the %d allowed", allowed).isLessThan(allowed);
+            delivered++;
+            responses.onNext(response);
+        }
+
+        @Override
+        public void request(int more) {
+            if (!cancelled) {
+                allowed += more;
+            }
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true;
         }
     }
 }

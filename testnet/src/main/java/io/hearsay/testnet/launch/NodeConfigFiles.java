@@ -1,6 +1,7 @@
 package io.hearsay.testnet.launch;
 
 import io.hearsay.peer.node.DiscoveryConfig;
+import io.hearsay.peer.node.ElectionOptions;
 import io.hearsay.peer.node.OrdererProcessConfig;
 import io.hearsay.peer.node.OverlayConfig;
 import io.hearsay.peer.node.PeerConfig;
@@ -50,6 +51,7 @@ public final class NodeConfigFiles {
         root.put("endorsementTimeout", duration(config.endorsementTimeout()));
         config.overlay().ifPresent(overlay -> root.put("overlay", overlay(overlay)));
         root.put("discovery", discovery(config.discovery()));
+        root.put("election", election(config.election()));
         return dump("peer " + config.name(), root);
     }
 
@@ -78,6 +80,14 @@ public final class NodeConfigFiles {
         discovery.index().ifPresent(index -> section.put("index", index.toString()));
         section.put("refreshInterval", duration(discovery.refreshInterval()));
         return section;
+    }
+
+    /** Every field, resolved: defaults derived from the heartbeat read back the same whatever the preset. */
+    private static Map<String, Object> election(ElectionOptions election) {
+        return ordered("preset", election.presetName(), "heartbeatInterval", duration(election.heartbeatInterval()),
+                "leaderTimeout", duration(election.leaderTimeout()), "startupGrace", duration(election.startupGrace()),
+                "leadersPerOrganization", election.leadersPerOrganization(),
+                "viewRefreshInterval", duration(election.viewRefreshInterval()));
     }
 
     public static String ordererYaml(OrdererProcessConfig config) {

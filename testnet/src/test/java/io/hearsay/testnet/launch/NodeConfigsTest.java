@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hearsay.peer.config.ConfigTree;
 import io.hearsay.peer.config.ConfigTree.HostPort;
 import io.hearsay.peer.node.DiscoveryConfig;
+import io.hearsay.peer.node.ElectionOptions;
 import io.hearsay.peer.node.OrdererProcessConfig;
 import io.hearsay.peer.node.PeerConfig;
 import io.hearsay.testnet.spec.NetworkSpec;
@@ -41,6 +42,9 @@ class NodeConfigsTest {
             Path file = directory.resolve(config.name() + ".yaml");
             Files.writeString(file, NodeConfigFiles.peerYaml(config));
             assertThat(PeerConfig.from(ConfigTree.load(file, "HEARSAY_PEER", Map.of(), Map.of()))).isEqualTo(config);
+            PeerConfig tuned = config.withElection(ElectionOptions.of(ElectionOptions.Preset.WAN));
+            Files.writeString(file, NodeConfigFiles.peerYaml(tuned));
+            assertThat(PeerConfig.from(ConfigTree.load(file, "HEARSAY_PEER", Map.of(), Map.of()))).isEqualTo(tuned);
         }
         Path orderer = directory.resolve("orderer.yaml");
         Files.writeString(orderer, NodeConfigFiles.ordererYaml(configs.orderer()));

@@ -49,6 +49,8 @@ public final class PeerIndexService extends PeerIndexGrpc.PeerIndexImplBase {
     private final IndexTable table;
     private final AtomicLong registrations = new AtomicLong();
     private final AtomicLong refusals = new AtomicLong();
+    /** False while the index is taken down (tests, {@code bench models}): registrations get UNAVAILABLE, nothing stored. */
+    private volatile boolean serving = true;
 
     /**
      * @param organizations the organisations whose peers may register (their CAs)
@@ -69,8 +71,21 @@ public final class PeerIndexService extends PeerIndexGrpc.PeerIndexImplBase {
         return ServerInterceptors.intercept(this, new ClientTlsCertificate());
     }
 
+    /**
+     * Stops answering registrations, or starts again, while the orderer serving it keeps ordering: the central model's
+     * outage, which a network's tests and benchmarks stage without stopping the blocks.
+     */
+    public void serving(boolean serving) {
+        this.serving = serving;
+        LOG.info("index: {}", serving ? "serving again" : "taken down: registrations get UNAVAILABLE");
+    }
+
     @Override
     public void register(RegisterRequest request, StreamObserver<RegisterResponse> responses) {
+        if (!serving) {
+            responses.onError(Status.UNAVAILABLE.withDescription("the index is not serving").asRuntimeException());
+            return;
+        }
         try {
             responses.onNext(answer(request));
             responses.onCompleted();

@@ -176,6 +176,18 @@ class PeerIndexTest {
         assertThat(ids(register("Org1MSP", 1))).isEmpty(); // and it still serves
     }
 
+    @Test
+    void anIndexTakenDownAnswersUnavailableAndStoresNothingUntilItServesAgain() {
+        serve(IndexServerSettings.defaults());
+        service.serving(false);
+        assertRefused(() -> register("Org1MSP", 0), Status.Code.UNAVAILABLE, "not serving");
+        assertThat(service.registered()).isZero();
+
+        service.serving(true);
+        register("Org1MSP", 0);
+        assertThat(service.registered()).isEqualTo(1);
+    }
+
     private static void assertRefused(Runnable call, Status.Code code, String reason) {
         assertThatThrownBy(call::run).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
             assertThat(e.getStatus().getCode()).isEqualTo(code);

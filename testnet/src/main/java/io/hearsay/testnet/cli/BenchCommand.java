@@ -11,7 +11,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Run a benchmark on this machine and print its figures.",
-        subcommands = {BenchLedgerCommand.class, BenchSimulatorCommand.class, BenchWireCommand.class, BenchGatewayCommand.class})
+        subcommands = {BenchLedgerCommand.class, BenchSimulatorCommand.class, BenchWireCommand.class, BenchGatewayCommand.class,
+                BenchModelsCommand.class})
 final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -19,6 +19,7 @@ import io.hearsay.testnet.spec.NetworkSpec;
 import io.hearsay.testnet.verify.ConsistencyVerifier;
 import io.hearsay.testnet.verify.DeliverChainSource;
 import io.hearsay.testnet.verify.DeliverReadOptions;
+import io.hearsay.testnet.verify.LoadAudit;
 import io.hearsay.testnet.verify.VerificationReport;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -60,11 +61,9 @@ public final class NetworkDemo {
     /** The outcome, for the report and for tests. */
     public record Result(long blocks, long valid, long invalid, long failed, double transactionsPerSecond,
             double latencyP50Millis, double latencyP99Millis, String catchUps, ScenarioReport scenario,
-            double redundancy, long expectedTotal, List<Long> totals, List<String> missingValid,
-            VerificationReport verification, Path chart) {
+            double redundancy, LoadAudit audit, VerificationReport verification, Path chart) {
         public boolean passed() {
-            return scenario.passed() && verification.consistent() && missingValid.isEmpty()
-                    && totals.stream().allMatch(t -> t == expectedTotal);
+            return scenario.passed() && verification.consistent() && audit.passed();
         }
     }
 
@@ -128,17 +127,12 @@ public final class NetworkDemo {
 
                 VerificationReport verification = new ConsistencyVerifier()
                         .verify(DeliverChainSource.forProfile(profile, channel, DeliverReadOptions.defaults()));
-                List<TransferOutcome> outcomes = load.outcomes();
-                List<String> missing = missingValid(network, channel, outcomes);
-                List<Long> totals = new ArrayList<>();
-                for (int i = 0; i < network.peers().size(); i++) {
-                    totals.add(load.total(i));
-                }
+                LoadAudit audit = LoadAudit.of(profile, load, expectedTotal, DeliverReadOptions.defaults());
                 Path chart = directory.resolve("catch-up.svg");
                 heights.chart("Ledger height of each peer during scenario " + config.scenario().name(),
                         (System.nanoTime() - startNanos) / 1_000_000).writeSvg(chart);
-                return summarise(outcomes, height, loadSeconds, catchUps.describe(), scenario,
-                        redundancy(network, channel), expectedTotal, totals, missing, verification, chart);
+                return summarise(load.outcomes(), height, loadSeconds, catchUps.describe(), scenario,
+                        redundancy(network, channel), audit, verification, chart);
             }
         } finally {
             sampler.shutdownNow();
@@ -194,22 +188,6 @@ public final class NetworkDemo {
         }
     }
 
-    /** Transactions the client saw committed VALID that some peer's ledger does not hold: must be none. */
-    private static List<String> missingValid(RunningNetwork network, String channel, List<TransferOutcome> outcomes) {
-        List<String> missing = new ArrayList<>();
-        for (TransferOutcome outcome : outcomes) {
-            if (!outcome.committedValid()) {
-                continue;
-            }
-            for (PeerNode peer : network.peers()) {
-                if (peer.ledger(channel).transaction(outcome.transactionId()).isEmpty()) {
-                    missing.add(outcome.transactionId() + " on " + peer.name());
-                }
-            }
-        }
-        return missing;
-    }
-
     /** Block bodies received per body needed: 1.0 means every peer received each block exactly once. */
     private static double redundancy(RunningNetwork network, String channel) {
         long received = 0;
@@ -224,15 +202,14 @@ public final class NetworkDemo {
     }
 
     private Result summarise(List<TransferOutcome> outcomes, long height, double loadSeconds, String catchUps,
-            ScenarioReport scenario, double redundancy, long expectedTotal, List<Long> totals, List<String> missing, VerificationReport verification,
-            Path chart) {
+            ScenarioReport scenario, double redundancy, LoadAudit audit, VerificationReport verification, Path chart) {
         long valid = outcomes.stream().filter(TransferOutcome::committedValid).count();
         long failed = outcomes.stream().filter(o -> o.code() == null).count();
         long invalid = outcomes.size() - valid - failed;
         Percentiles latency = Percentiles.of(outcomes.stream().filter(TransferOutcome::committedValid)
                 .map(o -> o.latencyNanos() / 1e6).toList());
         return new Result(height, valid, invalid, failed, valid / loadSeconds, latency.p50(), latency.p99(), catchUps,
-                scenario, redundancy, expectedTotal, totals, missing, verification, chart);
+                scenario, redundancy, audit, verification, chart);
     }
 
     /** Prints the report; the verdict line is last. */
@@ -249,9 +226,11 @@ public final class NetworkDemo {
         out.printf("  %-28s %s%n", "scenario", result.scenario().passed() ? "every step done"
                 : "stopped: " + result.scenario().failure().map(Object::toString).orElse("?"));
         out.printf("  %-28s %.2f block bodies received per block needed%n", "redundancy", result.redundancy());
-        out.printf("  %-28s %s on every peer (expected %d)%n", "bank total", result.totals(), result.expectedTotal());
-        out.printf("  %-28s %s%n", "VALID txs on every ledger", result.missingValid().isEmpty() ? "yes"
-                : "NO: missing " + result.missingValid().subList(0, Math.min(5, result.missingValid().size())));
+        List<String> missing = result.audit().missingValid();
+        out.printf("  %-28s %s on every peer (expected %d)%n", "bank total", result.audit().totals().values(),
+                result.audit().expectedTotal());
+        out.printf("  %-28s %s%n", "VALID txs on every ledger", missing.isEmpty() ? "yes"
+                : "NO: missing " + missing.subList(0, Math.min(5, missing.size())));
         out.printf("  %-28s %s%n", "chart", result.chart());
         out.print(result.verification().toText().indent(2));
         out.printf("verdict: %s%n", result.passed() ? "CONSISTENT" : "INCONSISTENT");

@@ -34,7 +34,7 @@ class ChaosTest {
 
         assertThat(result.passed()).as("SEED=%d%n%s", SEED, output).isTrue();
         assertThat(result.valid()).as("SEED=%d: transfers committed through the faults", SEED).isPositive();
-        assertThat(result.missingValid()).as("SEED=%d", SEED).isEmpty();
+        assertThat(result.audit().missingValid()).as("SEED=%d", SEED).isEmpty();
         assertThat(result.verification().consistent()).as("SEED=%d%n%s", SEED, output).isTrue();
     }
 }

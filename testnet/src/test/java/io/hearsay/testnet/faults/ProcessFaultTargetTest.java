@@ -4,20 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.hearsay.peer.transport.LinkFaults.Rule;
 import io.hearsay.testnet.launch.TestNetworks;
 import io.hearsay.testnet.launch.ProcessLauncher;
 import io.hearsay.testnet.launch.ProcessNetwork;
 import io.hearsay.testnet.load.BankLoad;
-import io.hearsay.testnet.load.TransferOutcome;
 import io.hearsay.testnet.spec.ConnectionProfile;
 import io.hearsay.testnet.spec.NetworkSpec;
-import io.hearsay.testnet.verify.ChainSource;
 import io.hearsay.testnet.verify.ConsistencyVerifier;
 import io.hearsay.testnet.verify.DeliverChainSource;
 import io.hearsay.testnet.verify.DeliverReadOptions;
+import io.hearsay.testnet.verify.LoadAudit;
 import io.hearsay.testnet.verify.PeerStatus;
 import io.hearsay.testnet.verify.VerificationReport;
 import java.net.URI;
@@ -27,20 +24,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.hyperledger.fabric.protos.common.Block;
-import org.hyperledger.fabric.protos.common.BlockMetadataIndex;
-import org.hyperledger.fabric.protos.common.ChannelHeader;
-import org.hyperledger.fabric.protos.common.Envelope;
-import org.hyperledger.fabric.protos.common.Payload;
-import org.hyperledger.fabric.protos.peer.TxValidationCode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -102,22 +90,14 @@ class ProcessFaultTargetTest {
                 target.load(0);
 
                 assertThat(target.awaitConvergence(SETTLE)).as("SEED=%d: converged", SEED).isTrue();
-                List<ChainSource> chains = DeliverChainSource.forProfile(profile, CHANNEL, DeliverReadOptions.defaults());
-                VerificationReport report = new ConsistencyVerifier().verify(chains);
+                VerificationReport report = new ConsistencyVerifier()
+                        .verify(DeliverChainSource.forProfile(profile, CHANNEL, DeliverReadOptions.defaults()));
                 assertThat(report.consistent()).as("SEED=%d%n%s", SEED, report.toText()).isTrue();
 
-                Set<String> clientValid = new HashSet<>();
-                load.outcomes().stream().filter(TransferOutcome::committedValid)
-                        .forEach(outcome -> clientValid.add(outcome.transactionId()));
-                assertThat(clientValid).as("SEED=%d: transfers committed around the kill", SEED).hasSizeGreaterThan(10);
-                for (Map.Entry<String, Set<String>> peer : validTransactions(chains).entrySet()) {
-                    assertThat(peer.getValue()).as("SEED=%d: VALID transactions on %s", SEED, peer.getKey())
-                            .containsAll(clientValid);
-                }
-                for (int i = 0; i < profile.peers().size(); i++) {
-                    assertThat(load.total(i)).as("SEED=%d: bank total on %s", SEED, profile.peers().get(i).peer().name())
-                            .isEqualTo(ACCOUNTS * BALANCE);
-                }
+                LoadAudit audit = LoadAudit.of(profile, load, ACCOUNTS * BALANCE, DeliverReadOptions.defaults());
+                assertThat(audit.clientValid()).as("SEED=%d: transfers committed around the kill", SEED).isGreaterThan(10);
+                assertThat(audit.missingValid()).as("SEED=%d: VALID transfers missing from a peer's chain", SEED).isEmpty();
+                assertThat(audit.totalsUnchanged()).as("SEED=%d: bank totals %s", SEED, audit.totals()).isTrue();
             }
         } finally {
             network.close();
@@ -216,27 +196,5 @@ class ProcessFaultTargetTest {
     /** The peer's height on the channel by its {@code /status}, or -1 while it does not answer. */
     private static long heightOf(ProcessFaultTarget target, String peer) {
         return target.status(peer, CHANNEL).map(PeerStatus::height).orElse(-1L);
-    }
-
-    /** Each peer's transaction ids marked VALID in its chain, read through Deliver. */
-    private static Map<String, Set<String>> validTransactions(List<ChainSource> chains) throws InvalidProtocolBufferException {
-        Map<String, Set<String>> valid = new LinkedHashMap<>();
-        for (ChainSource source : chains) {
-            Set<String> ids = new HashSet<>();
-            try (ChainSource.Chain chain = source.open()) {
-                while (chain.hasNext()) {
-                    Block block = chain.next();
-                    ByteString filter = block.getMetadata().getMetadata(BlockMetadataIndex.TRANSACTIONS_FILTER_VALUE);
-                    for (int i = 0; i < block.getData().getDataCount(); i++) {
-                        if (Byte.toUnsignedInt(filter.byteAt(i)) == TxValidationCode.VALID_VALUE) {
-                            Payload payload = Payload.parseFrom(Envelope.parseFrom(block.getData().getData(i)).getPayload());
-                            ids.add(ChannelHeader.parseFrom(payload.getHeader().getChannelHeader()).getTxId());
-                        }
-                    }
-                }
-            }
-            valid.put(source.peer(), ids);
-        }
-        return valid;
     }
 }

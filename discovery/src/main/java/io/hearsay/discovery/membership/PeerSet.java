@@ -29,6 +29,15 @@ public abstract class PeerSet {
     }
 
     public static PeerSet of(Collection<PkiId> peers) {
+        PkiId[] given = peers.toArray(new PkiId[0]);
+        boolean ascending = true;
+        for (int i = 1; i < given.length && ascending; i++) {
+            ascending = given[i - 1].compareTo(given[i]) < 0;
+        }
+        if (ascending) {
+            // Already in PKI-ID order without repeats (a subset of another set, taken in order): no stream, no sort.
+            return new Sorted(given);
+        }
         PkiId[] sorted = peers.stream().distinct().sorted().toArray(PkiId[]::new);
         return new Sorted(sorted);
     }

@@ -75,6 +75,9 @@ public final class BlockGossip {
     private final BlockGossipListener listener;
     private final GossipCounters counters = new GossipCounters();
     private final SeenBlocks seen;
+    /** {@link #committedHeadHash()} as last read, and the ledger height it was read at. */
+    private ByteString headHash;
+    private long headHashHeight = -1;
     private final NavigableMap<Long, Buffered> buffer = new TreeMap<>();
     private final NavigableMap<Long, Fetch> fetches = new TreeMap<>();
     private final RangeRepair repair;
@@ -580,7 +583,13 @@ public final class BlockGossip {
     /** Header hash of the block below {@link #committedHeight()}. */
     private ByteString committedHeadHash() {
         if (committing == null) {
-            return ByteString.copyFrom(ledger.headHash());
+            long height = ledger.height();
+            if (height != headHashHeight) {
+                // One copy per new head, not one per heartbeat: an append-only chain changes its head only with its height.
+                headHash = ByteString.copyFrom(ledger.headHash());
+                headHashHeight = height;
+            }
+            return headHash;
         }
         long head = committing.start() - 1;
         return headerHash(ledger.block(head).orElseThrow(

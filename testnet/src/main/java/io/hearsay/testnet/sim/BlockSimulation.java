@@ -7,6 +7,7 @@ import io.hearsay.discovery.auth.MessageAuthenticator;
 import io.hearsay.discovery.auth.SignedMessage;
 import io.hearsay.discovery.membership.PeerSet;
 import io.hearsay.discovery.membership.StaticMembership;
+import io.hearsay.discovery.runtime.MessageHandler;
 import io.hearsay.discovery.runtime.PeerRuntime;
 import io.hearsay.discovery.runtime.RandomSource;
 import io.hearsay.gossip.auth.Codecs;
@@ -29,6 +30,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntFunction;
+import java.util.function.Predicate;
 import org.hyperledger.fabric.protos.common.Block;
 
 /**
@@ -74,7 +76,7 @@ public final class BlockSimulation {
     private final List<PkiId> ids = new ArrayList<>();
     private final List<PeerSet> peerSets = new ArrayList<>();
     /** One instance for every peer's channel: a record per peer would cost 100,000 copies of four numbers. */
-    private final IntegrityConfig integrity = IntegrityConfig.defaults();
+    private final IntegrityConfig integrity;
     private final Map<PkiId, String> directory = new HashMap<>();
     private final BlockLedger[] chains;
     private final BlockGossip[] gossip;
@@ -102,6 +104,7 @@ public final class BlockSimulation {
         this.random = RandomSource.seeded(scenario.seed());
         this.network = new SimulatedNetwork<>(loop, random.fork(), scenario.link(), signed -> signed.message().sizeBytes());
         this.orderer = orderer;
+        this.integrity = integrityFor(scenario.link());
         this.ledgers = ledgers == null ? peer -> new SimulatedChain((SimulatedOrderer) orderer) : ledgers;
         int n = scenario.peers();
         network.reserve(n);
@@ -140,6 +143,31 @@ public final class BlockSimulation {
             gossip[i] = newGossip(i);
         }
     }
+
+    /**
+     * The channels' checks: the defaults, but on links whose latency spreads over at most
+     * {@value #SMALL_REPLAY_WINDOW_JITTER_MICROS_MAX} µs a {@value #SMALL_REPLAY_WINDOW_MESSAGES}-message replay
+     * window. A sender's window is most of a simulated peer's memory: at 10,000 peers the default 1,024-message
+     * windows were 14 MB (a fifth of the heap), and every delivery reads one. A message is refused as too old only
+     * if that many later ones from its sender overtook it; on a LAN the most seen is 80 (5 % loss, a block every
+     * 5 ms, a fifth of the peers wiped and catching up: {@code BlockGossipSimulationTest}, which checks that no
+     * honest message is dropped), so 256 leaves three times that. Across a WAN's 60 ms spread a busy sender is
+     * overtaken by some 300, so WAN runs keep the default. A link changed mid-run through {@link #network()} keeps
+     * the window chosen here.
+     */
+    static IntegrityConfig integrityFor(LinkModel link) {
+        IntegrityConfig defaults = IntegrityConfig.defaults();
+        if (link.latencyMaxMicros() - link.latencyMinMicros() > SMALL_REPLAY_WINDOW_JITTER_MICROS_MAX) {
+            return defaults;
+        }
+        return new IntegrityConfig(SMALL_REPLAY_WINDOW_MESSAGES, defaults.messagesPerSecondMax(),
+                defaults.burstMessagesMax());
+    }
+
+    /** The replay window on such links, in messages: four words of bits where the default takes sixteen. */
+    static final int SMALL_REPLAY_WINDOW_MESSAGES = 256;
+    /** The latency spread (max − min) up to which that window is used: a LAN's 0.5–2 ms. */
+    static final long SMALL_REPLAY_WINDOW_JITTER_MICROS_MAX = 2_000;
 
     /**
      * Each peer links to random others until it has about {@code degree} neighbours; links are symmetric.
@@ -196,17 +224,36 @@ public final class BlockSimulation {
         counts[peer] = count + 1;
     }
 
+    /**
+     * What a peer's channel hands verified messages to and asks whether a message is stale: one object for both,
+     * holding the gossip itself, so a delivery reads one small object of the receiving peer where two lambdas and
+     * the gossip array were (at 10,000 peers each is a cache miss).
+     */
+    private static final class GossipEndpoint implements MessageHandler<BlockMessage>, Predicate<BlockMessage> {
+        /** Set once, right after the channel: the gossip needs the channel's transport to exist. */
+        BlockGossip gossip;
+
+        @Override
+        public void onMessage(PkiId from, BlockMessage message) {
+            gossip.onMessage(from, message);
+        }
+
+        @Override
+        public boolean test(BlockMessage message) {
+            return gossip.isStale(message);
+        }
+    }
+
     /** A peer's gossip behind its authenticated channel; a restart makes both afresh, as a process restart would. */
     private BlockGossip newGossip(int peer) {
         StaticMembership membership = new StaticMembership(ids.get(peer), peerSets.get(peer), directory);
         PeerRuntime runtime = new PeerRuntime(loop, loop, random.fork());
+        GossipEndpoint endpoint = new GossipEndpoint();
         channels[peer] = new AuthenticatedChannel<>(ids.get(peer), authenticators[peer], Codecs.BLOCKS, membership, loop,
-                integrity, network.transportOf(ids.get(peer)),
-                (from, message) -> gossip[peer].onMessage(from, message),
-                (from, reason) -> { }, loop.nowMicros());
+                integrity, network.transportOf(ids.get(peer)), endpoint, (from, reason) -> { }, loop.nowMicros());
         network.setHandler(ids.get(peer), channels[peer]);
-        channels[peer].skipStale(message -> gossip[peer].isStale(message));
-        return new BlockGossip(scenario.config(), chains[peer], membership, runtime, channels[peer].transport(),
+        channels[peer].skipStale(endpoint);
+        endpoint.gossip = new BlockGossip(scenario.config(), chains[peer], membership, runtime, channels[peer].transport(),
                 new BlockGossipListener() {
                     @Override
                     public void onBlockCommitted(long number, PkiId from) {
@@ -218,6 +265,7 @@ public final class BlockSimulation {
                         }
                     }
                 });
+        return endpoint.gossip;
     }
 
     /** Runs the scenario: the orderer cuts all blocks, then the run continues until every live peer has them. */

@@ -3,6 +3,8 @@ package io.hearsay.testnet.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import io.hearsay.discovery.auth.AuthenticatedChannel;
+import io.hearsay.discovery.auth.IntegrityConfig;
 import io.hearsay.gossip.block.BlockGossipConfig;
 import io.hearsay.gossip.block.BlockMessage;
 import io.hearsay.gossip.block.GossipCounters.Counter;
@@ -154,6 +156,32 @@ class BlockGossipSimulationTest {
         simulation.gossip(2).onMessage(simulation.id(0), new BlockMessage.RangeResponse(999, List.of(next)));
         assertThat(simulation.chain(2).height()).as("SEED=%d", seed).isEqualTo(1);
         assertThat(simulation.gossip(2).counters().get(Counter.UNSOLICITED_RESPONSES)).isEqualTo(1);
+    }
+
+    @Test
+    void theLanRunsSmallerReplayWindowDropsNoHonestMessageEvenWhileWipedPeersCatchUpUnderLoss() {
+        assertThat(BlockSimulation.integrityFor(LinkModel.lan()).replayWindowMessages()).isEqualTo(256);
+        assertThat(BlockSimulation.integrityFor(LinkModel.wan())).isEqualTo(IntegrityConfig.defaults());
+        long seed = 9;
+        // Blocks every 5 ms over lossy links, then a fifth of the peers wiped: the densest honest traffic the tests
+        // make, where one sender's messages overtake each other the most (80 sequences).
+        BlockSimulation simulation = new BlockSimulation(new BlockSimulation.Scenario(1000, 8, BlockGossipConfig.lan(),
+                LinkModel.lan().withLoss(0.05), 1024, 200, 5, seed));
+        assertThat(simulation.run(120_000).converged()).as("SEED=%d converged", seed).isTrue();
+        assertNoDrops(simulation, 1000, seed);
+        // A restart replaces the channel and its counts, so the first phase is checked above.
+        IntStream.range(1, 200).forEach(simulation::restartEmpty);
+        boolean caughtUp = simulation.runUntil(
+                () -> IntStream.range(0, 1000).allMatch(p -> simulation.height(p) == simulation.height(0)), 120_000);
+        assertThat(caughtUp).as("SEED=%d wiped peers caught up", seed).isTrue();
+        assertNoDrops(simulation, 1000, seed);
+    }
+
+    private static void assertNoDrops(BlockSimulation simulation, int peers, long seed) {
+        for (int p = 0; p < peers; p++) {
+            AuthenticatedChannel<BlockMessage> channel = simulation.channel(p);
+            assertThat(channel.drops()).as("SEED=%d peer %d dropped honest messages", seed, p).isEmpty();
+        }
     }
 
     private static void assertNoFork(BlockSimulation simulation, int peers, long seed) {

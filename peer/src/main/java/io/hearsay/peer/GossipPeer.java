@@ -334,16 +334,30 @@ public final class GossipPeer implements AutoCloseable {
         release(peer, Need.VIEW);
     }
 
+    /**
+     * Keeps a connection to {@code peer}, a live member of this organisation, without making it a gossip neighbour: how
+     * a discovery other than SWIM's (the central index's) lets the election see every member. Released by
+     * {@link #releaseMember}.
+     */
+    public void keepMember(PkiId peer, String host, int port) {
+        need(peer, Need.MEMBER, host, port);
+    }
+
+    /** {@code peer} is no longer a live member {@link #keepMember} kept a connection to. */
+    public void releaseMember(PkiId peer) {
+        release(peer, Need.MEMBER);
+    }
+
     /** Membership's hold on this peer's connections and channels. */
     private final class Links implements GossipLinks {
         @Override
         public void keepMember(PkiId peer, String host, int port) {
-            need(peer, Need.MEMBER, host, port);
+            GossipPeer.this.keepMember(peer, host, port);
         }
 
         @Override
         public void releaseMember(PkiId peer) {
-            release(peer, Need.MEMBER);
+            GossipPeer.this.releaseMember(peer);
         }
 
         @Override

@@ -38,8 +38,10 @@ import org.slf4j.LoggerFactory;
 /**
  * A peer in the central-index model: it registers with the index server every {@code refreshMillis}, and keeps
  * between minDegree and maxDegree gossip neighbours drawn at random ({@link NeighbourView}) from the peers the index
- * answers with — its organisation's peers whose leases are current. A neighbour the index stops naming (its lease ran
- * out: it crashed or left) is dropped and replaced at the next answer.
+ * answers with — its organisation's peers whose leases are current — and a connection to each of those peers, as SWIM
+ * membership keeps one to each member (the organisation's leader election counts connected peers). A neighbour the
+ * index stops naming (its lease ran out: it crashed or left) is dropped and replaced at the next answer; from a sampled
+ * answer (an organisation larger than the answer) only once no answer has named it for a lease.
  *
  * <pre>
  *   timer (serial) ─▶ sign Registration ─▶ PeerIndex.Register (gRPC, deadline) ─▶ answer (gRPC thread)
@@ -62,13 +64,22 @@ public final class IndexRegistration implements AutoCloseable {
 
         /** {@code peer} is no longer a neighbour this registration chose. */
         void unlink(PkiId peer);
+
+        /**
+         * Keep a connection to {@code peer}, a live peer of this organisation, whether or not it is a neighbour: the
+         * organisation's leader election counts the peers it is connected to.
+         */
+        void keep(PkiId peer, String host, int port);
+
+        /** {@code peer} is gone from the index: the connection {@link #keep} asked for is no longer needed. */
+        void release(PkiId peer);
     }
 
     /**
      * What the registration holds now.
      *
      * @param registered whether the last registration was answered
-     * @param known the peers the last answer named
+     * @param known the live peers of this organisation as the index's answers say (a sample's missing peers kept for a lease)
      * @param neighbours the neighbours drawn from them
      * @param answers registrations answered so far
      * @param failures registrations that failed (unreachable, refused, timed out)
@@ -87,7 +98,11 @@ public final class IndexRegistration implements AutoCloseable {
     private final NeighbourView view;
     private final Links links;
     private final String name;
-    private Map<PkiId, IndexedPeer> known = Map.of();
+    /** A peer of this organisation the index named, and when it last did. */
+    private record Known(IndexedPeer peer, long namedAtMillis) {}
+
+    /** The organisation's live peers as the index's answers say. */
+    private final Map<PkiId, Known> known = new TreeMap<>();
     private Scheduler.Timer timer;
     private boolean inFlight;
     private boolean registered;
@@ -199,17 +214,36 @@ public final class IndexRegistration implements AutoCloseable {
                 LOG.debug("{}: the index named a peer whose identity does not parse: {}", name, e.getMessage());
             }
         }
-        known = named;
-        NeighbourView.ViewChange change = view.refresh(PeerSet.of(named.keySet()));
+        long now = NodeRuntime.CLOCK.nowMillis();
+        named.forEach((peer, entry) -> known.put(peer, new Known(entry, now)));
+        // A complete answer is the truth: a peer it does not name has no lease. A sample (a large organisation) is not:
+        // a peer missing from it is dropped only once no answer has named it for a lease.
+        long graceMillis = response.getComplete() ? 0 : response.getLeaseMillis();
+        for (var it = known.entrySet().iterator(); it.hasNext(); ) {
+            var entry = it.next();
+            if (!named.containsKey(entry.getKey()) && now - entry.getValue().namedAtMillis() >= graceMillis) {
+                it.remove();
+                links.release(entry.getKey());
+            }
+        }
+        for (PkiId peer : named.keySet()) {
+            HostPort address = address(named.get(peer));
+            links.keep(peer, address.host(), address.port());
+        }
+        NeighbourView.ViewChange change = view.refresh(PeerSet.of(known.keySet()));
         change.removed().forEach(links::unlink);
         for (PkiId added : change.added()) {
-            IndexedPeer peer = named.get(added);
-            HostPort address = HostPort.parse(peer.getEndpoint(), ConfigException::new);
+            IndexedPeer peer = known.get(added).peer();
+            HostPort address = address(peer);
             links.link(added, address.host(), address.port(), peer.getServerName().isEmpty() ? address.host() : peer.getServerName());
         }
         if (!change.isEmpty()) {
             LOG.debug("{}: neighbours from the index now {} (of {} named)", name, view.neighbours().size(), named.size());
         }
+    }
+
+    private static HostPort address(IndexedPeer peer) {
+        return HostPort.parse(peer.getEndpoint(), ConfigException::new);
     }
 
     private void failed(Status status) {
@@ -219,7 +253,8 @@ public final class IndexRegistration implements AutoCloseable {
         }
         failures++;
         registered = false;
-        if (status.getCode() == Status.Code.PERMISSION_DENIED || status.getCode() == Status.Code.INVALID_ARGUMENT) {
+        if (status.getCode() == Status.Code.PERMISSION_DENIED || status.getCode() == Status.Code.INVALID_ARGUMENT
+                || status.getCode() == Status.Code.RESOURCE_EXHAUSTED) {
             LOG.error("{}: the index refuses this peer's registration: {}", name, status.getDescription());
         } else if (!outage) {
             outage = true;

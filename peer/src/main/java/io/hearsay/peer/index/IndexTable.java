@@ -28,6 +28,9 @@ final class IndexTable {
         }
     }
 
+    /** An answer: the peers, and whether they are all of the organisation's live peers (else a sample). */
+    record Answer(List<Entry> peers, boolean complete) {}
+
     /** What a registration did. */
     enum Outcome {
         REGISTERED,
@@ -72,7 +75,7 @@ final class IndexTable {
      * Up to {@code max} live peers of {@code mspId} other than {@code asking}, in PKI-ID order: all of them when there
      * are no more than {@code max}, else a uniform random sample.
      */
-    List<Entry> peersOf(String mspId, PkiId asking, int max, long nowMillis) {
+    Answer peersOf(String mspId, PkiId asking, int max, long nowMillis) {
         List<Entry> candidates = new ArrayList<>();
         TreeMap<PkiId, Entry> organization = byOrganization.getOrDefault(mspId, new TreeMap<>());
         for (Iterator<Entry> it = organization.values().iterator(); it.hasNext(); ) {
@@ -85,7 +88,7 @@ final class IndexTable {
             }
         }
         if (candidates.size() <= max) {
-            return candidates;
+            return new Answer(candidates, true);
         }
         // Partial Fisher-Yates: the first max positions become a uniform sample; then back to PKI-ID order.
         for (int i = 0; i < max; i++) {
@@ -96,7 +99,7 @@ final class IndexTable {
         }
         List<Entry> sample = new ArrayList<>(candidates.subList(0, max));
         sample.sort((a, b) -> a.peer().compareTo(b.peer()));
-        return sample;
+        return new Answer(sample, false);
     }
 
     /** Live entries now. */

@@ -115,9 +115,9 @@ public final class PeerIndexService extends PeerIndexGrpc.PeerIndexImplBase {
             throw new Refused(Status.PERMISSION_DENIED, "the registration's identity or signature is refused ("
                     + e.reason() + "): " + e.getMessage());
         }
-        if (identity.role().isPresent() && identity.role().get() != Role.PEER) {
+        if (!identity.role().equals(Optional.of(Role.PEER))) {
             throw new Refused(Status.PERMISSION_DENIED, "only peers register with the index; " + identity.commonName()
-                    + " is a " + identity.role().get().organizationalUnit());
+                    + " is " + identity.role().map(role -> "a " + role.organizationalUnit()).orElse("of no role (no OU)"));
         }
         Optional<byte[]> tlsHash = ClientTlsCertificate.currentHash();
         if (tlsHash.isEmpty() || !Arrays.equals(tlsHash.get(), registration.getTlsCertHash().toByteArray())) {
@@ -136,7 +136,7 @@ public final class PeerIndexService extends PeerIndexGrpc.PeerIndexImplBase {
             throw new Refused(Status.INVALID_ARGUMENT, "the server name is longer than " + SERVER_NAME_CHARS_MAX + " characters");
         }
         int wanted = Math.min(registration.getPeersWanted(), settings.peersMax());
-        List<IndexTable.Entry> peers;
+        IndexTable.Answer peers;
         synchronized (table) {
             long now = clock.nowMillis();
             IndexTable.Outcome outcome = table.register(identity.pkiId(), identity.mspId(), identity.serialized(), endpoint,
@@ -151,8 +151,9 @@ public final class PeerIndexService extends PeerIndexGrpc.PeerIndexImplBase {
             peers = table.peersOf(identity.mspId(), identity.pkiId(), wanted, now);
         }
         registrations.incrementAndGet();
-        RegisterResponse.Builder response = RegisterResponse.newBuilder().setLeaseMillis(settings.leaseMillis());
-        for (IndexTable.Entry peer : peers) {
+        RegisterResponse.Builder response = RegisterResponse.newBuilder().setLeaseMillis(settings.leaseMillis())
+                .setComplete(peers.complete());
+        for (IndexTable.Entry peer : peers.peers()) {
             response.addPeers(IndexedPeer.newBuilder().setIdentity(peer.identity()).setEndpoint(peer.endpoint())
                     .setServerName(peer.serverName()));
         }

@@ -7,6 +7,7 @@ import io.hearsay.identity.Identity;
 import io.hearsay.identity.IdentityException;
 import io.hearsay.identity.MspDirectory;
 import io.hearsay.identity.PkiId;
+import io.hearsay.identity.Role;
 import io.hearsay.peer.membership.MembershipCounters.Refusal;
 import java.util.Map;
 import java.util.Optional;
@@ -88,6 +89,10 @@ final class MemberIdentities implements Membership {
         } else if (!identity.mspId().equals(organization)) {
             refuse(from, Refusal.IDENTITY_REFUSED, "relayed the identity of " + peer + " of " + identity.mspId()
                     + ", not a member of " + organization);
+        } else if (!identity.role().equals(Optional.of(Role.PEER))) {
+            // Only peers are members: a client's or an admin's certificate of the organisation signs no alive record.
+            refuse(from, Refusal.IDENTITY_REFUSED, "the identity carried for " + peer + " is not a peer's ("
+                    + identity.role().map(Role::organizationalUnit).orElse("no role") + ")");
         } else if (learned.size() >= identitiesMax) {
             refuse(from, Refusal.IDENTITIES_FULL, "no room for the identity of " + peer + ": " + identitiesMax + " held");
         } else {

@@ -38,6 +38,8 @@ import java.util.Optional;
  */
 public record DiscoveryConfig(Mode mode, Optional<HostPort> endpoint, ViewConfig view, List<Seed> seeds,
         Optional<HostPort> index, Duration refreshInterval) {
+    private static final java.util.Set<String> WILDCARD_HOSTS = java.util.Set.of("0.0.0.0", "::", "[::]", "");
+
     public enum Mode {
         STATIC, MEMBERSHIP, INDEX
     }
@@ -123,6 +125,11 @@ public record DiscoveryConfig(Mode mode, Optional<HostPort> endpoint, ViewConfig
         endpoint.filter(e -> e.port() == 0).ifPresent(e -> {
             throw new ConfigException("discovery.endpoint: others dial it, so it needs a real port, got " + e);
         });
+        HostPort listen = tree.hostPort("listen", PeerConfig.DEFAULT_LISTEN);
+        if (mode != Mode.STATIC && endpoint.isEmpty() && WILDCARD_HOSTS.contains(listen.host())) {
+            throw new ConfigException("discovery.endpoint: missing; listen is " + listen + ", a wildcard address the "
+                    + "organisation's peers cannot dial: give the host:port they reach this peer at");
+        }
         List<Seed> seeds = new ArrayList<>();
         List<ConfigTree> entries = tree.list("discovery.seeds");
         for (int i = 0; i < entries.size(); i++) {

@@ -12,7 +12,7 @@ import java.util.TreeSet;
 /**
  * The {@code election:} section of {@code peer.yaml}: the timing of the per-channel leader election that
  * {@code leader: elected} runs ({@link ElectionConfig}, {@link ChannelElection.Settings}). All peers of an
- * organisation should use the same values: a peer with a longer timeout than its leader's heartbeat allows would
+ * organisation should use the same values: a peer whose timeout is shorter than its leader's heartbeat allows would
  * presume the leader gone and elect a second one.
  *
  * <p>Failover after a leader's crash takes between {@code leaderTimeout − heartbeatInterval} and

@@ -177,7 +177,7 @@ public final class NodeMetrics {
         Gauge.builder("membership_members", state, s -> s.get().live().size()).tag("status", "live")
                 .description("Members of this peer's organisation it holds alive or suspect, itself excluded").register(registry);
         Gauge.builder("membership_members", state, s -> s.get().dead().size()).tag("status", "dead")
-                .description("Members of this peer's organisation it holds alive or suspect, itself excluded").register(registry);
+                .description("Members of this peer's organisation it holds dead (until forgotten)").register(registry);
         Gauge.builder("discovery_view_size", state, s -> s.get().view().size())
                 .description("Neighbours this peer's discovery chose (minDegree..maxDegree)").register(registry);
         for (SwimCounters.Counter counter : SwimCounters.Counter.values()) {

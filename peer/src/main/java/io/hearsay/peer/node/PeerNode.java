@@ -385,6 +385,17 @@ public final class PeerNode implements AutoCloseable {
                     public void unlink(PkiId peer) {
                         gossip.removeViewNeighbour(peer);
                     }
+
+                    @Override
+                    public void keep(PkiId peer, String host, int port) {
+                        neighbourNames.putIfAbsent(peer, host + ":" + port);
+                        gossip.keepMember(peer, host, port);
+                    }
+
+                    @Override
+                    public void release(PkiId peer) {
+                        gossip.releaseMember(peer);
+                    }
                 });
         metrics.index(new StateCache<>(index::state));
     }

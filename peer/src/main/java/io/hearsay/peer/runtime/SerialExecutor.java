@@ -68,6 +68,9 @@ public final class SerialExecutor implements Executor {
      * @throws IllegalStateException if no answer comes within {@code timeout} (the executor is stuck or closed)
      */
     public <T> T query(java.util.function.Supplier<T> query, java.time.Duration timeout) {
+        if (closed) {
+            throw new IllegalStateException(name + " is closed; nothing to query"); // fail now, not after the timeout
+        }
         java.util.concurrent.CompletableFuture<T> result = new java.util.concurrent.CompletableFuture<>();
         execute(() -> result.complete(query.get()));
         try {

@@ -18,8 +18,8 @@ class IndexTableTest {
         return PkiId.fromBytes(bytes);
     }
 
-    private static List<PkiId> ids(List<IndexTable.Entry> entries) {
-        return entries.stream().map(IndexTable.Entry::peer).toList();
+    private static List<PkiId> ids(IndexTable.Answer answer) {
+        return answer.peers().stream().map(IndexTable.Entry::peer).toList();
     }
 
     private static IndexTable.Outcome register(IndexTable table, int i, String msp, long now) {
@@ -34,6 +34,7 @@ class IndexTableTest {
         register(table, 3, "Org2MSP", 0);
 
         assertThat(ids(table.peersOf("Org1MSP", peer(1), 10, 10))).containsExactly(peer(2));
+        assertThat(table.peersOf("Org1MSP", peer(1), 10, 10).complete()).isTrue();
         assertThat(ids(table.peersOf("Org2MSP", peer(1), 10, 10))).containsExactly(peer(3));
     }
 
@@ -69,7 +70,9 @@ class IndexTableTest {
             register(first, i, "Org1MSP", 0);
             register(second, i, "Org1MSP", 0);
         }
-        List<PkiId> sample = ids(first.peersOf("Org1MSP", peer(0), 10, 1));
+        IndexTable.Answer answer = first.peersOf("Org1MSP", peer(0), 10, 1);
+        assertThat(answer.complete()).as("a sample is not the whole organisation").isFalse();
+        List<PkiId> sample = ids(answer);
         assertThat(sample).hasSize(10).doesNotHaveDuplicates().doesNotContain(peer(0)).isSorted();
         assertThat(ids(second.peersOf("Org1MSP", peer(0), 10, 1))).isEqualTo(sample);
 

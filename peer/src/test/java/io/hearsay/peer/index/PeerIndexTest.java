@@ -195,8 +195,9 @@ class PeerIndexTest {
         });
     }
 
-    /** Records each peer's links as its registration sets them. */
+    /** Records each peer's links (its view) and the members it keeps connections to, as its registration sets them. */
     private final Map<PkiId, Set<PkiId>> links = new ConcurrentHashMap<>();
+    private final Map<PkiId, Set<PkiId>> members = new ConcurrentHashMap<>();
 
     @Test
     void anOrdererServesTheIndexWhenItsConfigEnablesIt() throws Exception {
@@ -237,6 +238,16 @@ class PeerIndexTest {
                     public void unlink(PkiId peer) {
                         mine.remove(peer);
                     }
+
+                    @Override
+                    public void keep(PkiId peer, String host, int port) {
+                        members.computeIfAbsent(self, id -> ConcurrentHashMap.newKeySet()).add(peer);
+                    }
+
+                    @Override
+                    public void release(PkiId peer) {
+                        members.computeIfAbsent(self, id -> ConcurrentHashMap.newKeySet()).remove(peer);
+                    }
                 });
         closing.add(registration);
         return registration;
@@ -261,6 +272,9 @@ class PeerIndexTest {
             for (int i = 0; i < PEERS - 1; i++) {
                 Set<PkiId> neighbours = links.get(peer("Org1MSP", i).signingIdentity().pkiId());
                 assertThat(neighbours).hasSize(2).doesNotContain(crashed);
+                assertThat(members.get(peer("Org1MSP", i).signingIdentity().pkiId()))
+                        .as("a connection kept to every live member, none to the crashed one").hasSize(PEERS - 2)
+                        .doesNotContain(crashed);
             }
             assertThat(service.registered()).isEqualTo(PEERS - 1);
         });

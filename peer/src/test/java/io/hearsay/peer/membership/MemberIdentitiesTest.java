@@ -87,6 +87,18 @@ class MemberIdentitiesTest {
     }
 
     @Test
+    void aClientOfThisOrganizationIsNoMember() {
+        MemberIdentities identities = identities(10);
+        Identity client = channel.client.identity(); // Org1MSP's user: valid for the organisation, but no peer
+
+        identities.learn(peer("Org1MSP", 1).pkiId(), Map.of(client.pkiId(), client.serialized()));
+
+        assertThat(identities.of(client.pkiId())).isEmpty();
+        assertThat(counters.refused(Refusal.IDENTITY_REFUSED)).isEqualTo(1);
+        assertThat(reported).singleElement().asString().contains("is not a peer's (client)");
+    }
+
+    @Test
     void beyondTheBoundIdentitiesAreNotKept() {
         MemberIdentities identities = identities(2); // its own, and one more
         Identity first = peer("Org1MSP", 1);

@@ -160,6 +160,36 @@ class PeerConfigTest {
     }
 
     @Test
+    void theDiscoverySectionChoosesTheModeAndIsCheckedByName() throws Exception {
+        assertThat(load(VALID, Map.of(), Map.of()).discovery().mode()).isEqualTo(DiscoveryConfig.Mode.STATIC);
+
+        PeerConfig membership = load(VALID + """
+                discovery:
+                  mode: membership
+                  minDegree: 2
+                  seeds:
+                    - {endpoint: 127.0.0.1:7052, cert: crypto/org1/peers/peer1/msp/signcerts/cert.pem}
+                """, Map.of(), Map.of());
+        assertThat(membership.discovery().mode()).isEqualTo(DiscoveryConfig.Mode.MEMBERSHIP);
+        assertThat(membership.discovery().view().minDegree()).isEqualTo(2);
+        assertThat(membership.discovery().seeds()).singleElement()
+                .satisfies(seed -> assertThat(seed.serverName()).isEqualTo("127.0.0.1"));
+
+        PeerConfig index = load(VALID, Map.of("HEARSAY_PEER_DISCOVERY_MODE", "index"),
+                Map.of("discovery.index", "127.0.0.1:7050"));
+        assertThat(index.discovery().index()).hasValueSatisfying(i -> assertThat(i.port()).isEqualTo(7050));
+
+        assertThatThrownBy(() -> load(VALID, Map.of(), Map.of("discovery.mode", "index")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("discovery.index");
+        assertThatThrownBy(() -> load(VALID, Map.of(), Map.of("discovery.mode", "tracker")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("[static, membership, index]");
+        assertThatThrownBy(() -> load(VALID, Map.of(), Map.of("discovery.mode", "membership", "listen", "0.0.0.0:7051")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("discovery.endpoint").hasMessageContaining("wildcard");
+        assertThatThrownBy(() -> load(VALID, Map.of(), Map.of("discovery.minDegree", "6", "discovery.maxDegree", "3")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("discovery.maxDegree");
+    }
+
+    @Test
     void withoutAnOverlaySectionTheNodeRunsNoOverlay() throws Exception {
         assertThat(load(VALID, Map.of(), Map.of()).overlay()).isEmpty();
         assertThat(load(VALID + "overlay:\n", Map.of(), Map.of()).overlay()).isEmpty();

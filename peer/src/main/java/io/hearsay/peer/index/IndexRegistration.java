@@ -221,9 +221,10 @@ public final class IndexRegistration implements AutoCloseable {
         long graceMillis = response.getComplete() ? 0 : response.getLeaseMillis();
         for (var it = known.entrySet().iterator(); it.hasNext(); ) {
             var entry = it.next();
-            if (!named.containsKey(entry.getKey()) && now - entry.getValue().namedAtMillis() >= graceMillis) {
+            PkiId peer = entry.getKey(); // read before remove(): a TreeMap may reuse the removed entry for its successor
+            if (!named.containsKey(peer) && now - entry.getValue().namedAtMillis() >= graceMillis) {
                 it.remove();
-                links.release(entry.getKey());
+                links.release(peer);
             }
         }
         for (PkiId peer : named.keySet()) {

@@ -27,6 +27,10 @@ import java.util.Optional;
  *       drawn from the peers it answers with, renewed every {@code refreshInterval}.
  * </ul>
  *
+ * <p>In both discovering modes the peer keeps a connection to every live member of its organisation (SWIM probes them,
+ * the election counts the peers it is connected to), so its connections grow with its organisation; the view bounds
+ * only whom it gossips blocks with.
+ *
  * @param mode how neighbours are found (default {@code static})
  * @param endpoint where peers of this organisation reach this peer, told to the membership or the index. Default: the
  *     overlay's internal endpoint if set, else the listen host and the port the node bound

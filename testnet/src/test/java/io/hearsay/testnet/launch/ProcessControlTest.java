@@ -82,7 +82,10 @@ class ProcessControlTest {
         Process byHand = new ProcessBuilder(JAVA.arguments("peer", config, List.of())).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(network.layout().peer(PEER2).resolve("by-hand.log").toFile()))
                 .start();
+        Path byHandLog = network.layout().peer(PEER2).resolve("by-hand.log");
         try {
+            // Wait until it serves, so the line below reaches a running node (a loaded machine starts a JVM slowly).
+            await().atMost(EXIT_BOUND).until(() -> Files.readString(byHandLog).contains("listening on"));
             byHand.getOutputStream().write("faults 1 seed=1\n".getBytes());
             byHand.getOutputStream().close();
             await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(byHand::isAlive);
@@ -90,8 +93,7 @@ class ProcessControlTest {
             byHand.destroy();
             assertThat(byHand.waitFor(EXIT_BOUND.toSeconds(), TimeUnit.SECONDS)).isTrue();
         }
-        assertThat(Files.readString(network.layout().peer(PEER2).resolve("by-hand.log"))).contains("listening on")
-                .doesNotContain("control:");
+        assertThat(Files.readString(byHandLog)).doesNotContain("control:");
         network.restart(PEER2);
     }
 

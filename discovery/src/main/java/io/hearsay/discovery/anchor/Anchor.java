@@ -13,6 +13,7 @@ import io.hearsay.discovery.anchor.AnchorMessage.JoinRequest;
 import io.hearsay.discovery.runtime.MessageHandler;
 import io.hearsay.discovery.runtime.PeerRuntime;
 import io.hearsay.discovery.runtime.Scheduler;
+import io.hearsay.discovery.runtime.SenderRateLimiter;
 import io.hearsay.discovery.runtime.Transport;
 import io.hearsay.identity.PkiId;
 import java.util.ArrayList;
@@ -59,7 +60,7 @@ public final class Anchor implements MessageHandler<AnchorMessage> {
     private final Transport<AnchorMessage> transport;
     private final AnchorListener listener;
     private final long incarnation;
-    private final JoinRateLimiter rateLimiter;
+    private final SenderRateLimiter rateLimiter;
     private final AnchorDirectory directory = new AnchorDirectory();
     private final AnchorCounters counters = new AnchorCounters();
     /** Child → when it was last heard; sorted, so the announced list and expiry are in PKI-ID order. */
@@ -90,7 +91,7 @@ public final class Anchor implements MessageHandler<AnchorMessage> {
         this.transport = collaborators.transport();
         this.listener = collaborators.listener();
         this.incarnation = incarnation;
-        this.rateLimiter = new JoinRateLimiter(config.joinRequestsPerSecond(), config.joinBurst(),
+        this.rateLimiter = new SenderRateLimiter(config.joinRequestsPerSecond(), config.joinBurst(),
                 config.rateLimitedSendersMax());
     }
 

@@ -1,17 +1,18 @@
-package io.hearsay.discovery.anchor;
+package io.hearsay.discovery.runtime;
 
 import io.hearsay.identity.PkiId;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A token bucket per sender (refill {@code ratePerSecond}, capacity {@code burst}), so one peer's flood of join
- * requests cannot starve the others. Time comes from the caller (the injected clock). At most
+ * A token bucket per sender (refill {@code ratePerSecond}, capacity {@code burst}), so one peer's flood of requests
+ * cannot starve the others: anchors bound join requests and attaches with it, SWIM the membership tables it sends
+ * back for table requests. Time comes from the caller (the injected clock). At most
  * {@code sendersMax} buckets are kept; the least recently used is evicted, which at worst gives an evicted
  * flooder a fresh burst, never lets it exceed the rate for long. Access order is a function of the calls, so
  * this stays deterministic.
  */
-public final class JoinRateLimiter {
+public final class SenderRateLimiter {
     private static final class Bucket {
         double tokens;
         long refilledAtMillis;
@@ -21,7 +22,7 @@ public final class JoinRateLimiter {
     private final int burst;
     private final LinkedHashMap<PkiId, Bucket> buckets;
 
-    public JoinRateLimiter(double ratePerSecond, int burst, int sendersMax) {
+    public SenderRateLimiter(double ratePerSecond, int burst, int sendersMax) {
         this.ratePerMillis = ratePerSecond / 1_000.0;
         this.burst = burst;
         this.buckets = new LinkedHashMap<>(16, 0.75f, true) {

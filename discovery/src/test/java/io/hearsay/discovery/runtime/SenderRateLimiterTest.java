@@ -1,19 +1,23 @@
-package io.hearsay.discovery.anchor;
+package io.hearsay.discovery.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hearsay.discovery.routing.OverlayFixture;
 import io.hearsay.identity.PkiId;
+import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
 
 /** The per-sender token bucket: a burst passes, the rest is refused until tokens refill; memory is bounded. */
-class JoinRateLimiterTest {
-    private static final PkiId A = OverlayFixture.id(1);
-    private static final PkiId B = OverlayFixture.id(2);
+class SenderRateLimiterTest {
+    private static final PkiId A = id(1);
+    private static final PkiId B = id(2);
+
+    private static PkiId id(int n) {
+        return PkiId.fromBytes(ByteBuffer.allocate(PkiId.LENGTH_BYTES).putInt(n).array());
+    }
 
     @Test
     void burstPassesThenRefusesUntilRefilled() {
-        JoinRateLimiter limiter = new JoinRateLimiter(2, 5, 100);
+        SenderRateLimiter limiter = new SenderRateLimiter(2, 5, 100);
         int passed = 0;
         for (int i = 0; i < 20; i++) {
             passed += limiter.tryAcquire(A, 0) ? 1 : 0;
@@ -26,9 +30,9 @@ class JoinRateLimiterTest {
 
     @Test
     void remembersAtMostSendersMax() {
-        JoinRateLimiter limiter = new JoinRateLimiter(1, 1, 10);
+        SenderRateLimiter limiter = new SenderRateLimiter(1, 1, 10);
         for (int i = 0; i < 1_000; i++) {
-            limiter.tryAcquire(OverlayFixture.id(i), 0);
+            limiter.tryAcquire(id(i), 0);
         }
         assertThat(limiter.trackedSenders()).isEqualTo(10);
     }

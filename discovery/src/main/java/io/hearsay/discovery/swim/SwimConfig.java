@@ -49,6 +49,17 @@ package io.hearsay.discovery.swim;
  *     are how others join). At least 10 dead-probe intervals.
  * @param syncIntervalMillis every interval, push/pull whole tables with one random live member (memberlist's
  *     push/pull), which repairs what the bounded piggybacking missed; 0 turns it off.
+ * @param syncRepliesPerSecond the refill rate of each sender's token bucket for table requests (a {@code Sync} that
+ *     wants a reply: a join, or another member's periodic push/pull). A request of one record can ask for a reply of
+ *     n, so without a bound one member could make another send its whole table as fast as it asks. An honest
+ *     member asks one member per {@code syncIntervalMillis} and once per seed when it (re)joins; the rate must let
+ *     a member that picks this one in every round through (checked: {@code rate × syncIntervalMillis ≥ 1 s}). A
+ *     request over the rate still has its records merged (they are signed, and cost no more than gossip); only
+ *     the reply is refused (counted as {@code SYNC_FLOOD}).
+ * @param syncReplyBurst the bucket's size: table requests one sender may make at once (a join to several seeds, a
+ *     reconnection, the periodic round). At least 1.
+ * @param syncRequestersMax senders whose buckets a member remembers; the least recently heard is evicted, which at
+ *     worst hands an evicted flooder a fresh burst. A bound on memory well above one organisation's peers.
  */
 public record SwimConfig(
         long probeIntervalMillis,
@@ -66,7 +77,10 @@ public record SwimConfig(
         int relaysMax,
         long deadProbeIntervalMillis,
         long deadRetentionMillis,
-        long syncIntervalMillis) {
+        long syncIntervalMillis,
+        double syncRepliesPerSecond,
+        int syncReplyBurst,
+        int syncRequestersMax) {
 
     public SwimConfig {
         check("probeIntervalMillis", probeIntervalMillis, 2, 600_000);
@@ -82,6 +96,17 @@ public record SwimConfig(
         check("deadProbeIntervalMillis", deadProbeIntervalMillis, 1, 3_600_000);
         check("deadRetentionMillis", deadRetentionMillis, 1, 30L * 24 * 3_600_000);
         check("syncIntervalMillis", syncIntervalMillis, 0, 3_600_000);
+        check("syncReplyBurst", syncReplyBurst, 1, 1_000);
+        check("syncRequestersMax", syncRequestersMax, 1, 10_000_000);
+        if (!(syncRepliesPerSecond > 0 && syncRepliesPerSecond <= 1_000)) {
+            throw new IllegalArgumentException("syncRepliesPerSecond is " + syncRepliesPerSecond
+                    + "; it must be above 0 and at most 1000");
+        }
+        if (syncIntervalMillis != 0 && syncRepliesPerSecond * syncIntervalMillis < 1_000) {
+            throw new IllegalArgumentException("syncRepliesPerSecond (" + syncRepliesPerSecond + ") must refill a token "
+                    + "within syncIntervalMillis (" + syncIntervalMillis + "), or a member that syncs with this one "
+                    + "every round is refused as a flood");
+        }
         if (probeTimeoutMillis * 2 > probeIntervalMillis) {
             throw new IllegalArgumentException("probeTimeoutMillis (" + probeTimeoutMillis + ") must be at most half of "
                     + "probeIntervalMillis (" + probeIntervalMillis + "), or indirect probes get less time than the direct one");
@@ -150,19 +175,24 @@ public record SwimConfig(
      * A LAN (0.5–2 ms one way): a 100 ms period with a 40 ms direct timeout (ten worst-case round trips);
      * k = 3; suspicion between 4 and 24 periods × log10 n (1.2–7.2 s at 1,000 peers), K = 3; gossip to 3
      * members every 100 ms; λ = 4 (16 sends per update at 1,000 peers); dead members retried every second and
-     * forgotten after 10 minutes (Fabric: 500 s); whole tables exchanged every 30 s. In the simulator at 1,000
+     * forgotten after 10 minutes (Fabric: 500 s); whole tables exchanged every 30 s; each sender's table requests
+     * answered at 0.2/s (one per 5 s, six times what its periodic push/pull needs) with a burst of 4, buckets of
+     * 10,000 senders kept. In the simulator at 1,000
      * peers: see the README's SWIM section for measured detection times, false deaths and messages per second.
      */
     public static SwimConfig lan() {
-        return new SwimConfig(100, 40, 3, 4, 6, 3, true, 100, 3, 4, 16, 4_096, 256, 1_000, 600_000, 30_000);
+        return new SwimConfig(100, 40, 3, 4, 6, 3, true, 100, 3, 4, 16, 4_096, 256, 1_000, 600_000, 30_000, 0.2, 4,
+                10_000);
     }
 
     /**
      * A WAN (20–80 ms one way, round trips up to 160 ms): a 500 ms period with a 250 ms direct timeout; the same
      * suspicion multipliers in longer periods (6–36 s at 1,000 peers); gossip to 4 members every 200 ms; dead
-     * members retried every 5 s and forgotten after 30 minutes; table exchange every 60 s.
+     * members retried every 5 s and forgotten after 30 minutes; table exchange every 60 s; table requests bounded as
+     * on a LAN (0.2/s, burst 4, 10,000 senders).
      */
     public static SwimConfig wan() {
-        return new SwimConfig(500, 250, 3, 4, 6, 3, true, 200, 4, 4, 16, 4_096, 256, 5_000, 1_800_000, 60_000);
+        return new SwimConfig(500, 250, 3, 4, 6, 3, true, 200, 4, 4, 16, 4_096, 256, 5_000, 1_800_000, 60_000, 0.2, 4,
+                10_000);
     }
 }

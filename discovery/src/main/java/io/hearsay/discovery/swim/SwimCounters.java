@@ -58,7 +58,7 @@ public final class SwimCounters {
         SYNCS_SENT
     }
 
-    /** Why an update was refused; each is also reported to the listener with details. */
+    /** Why an update or a request was refused; each is also reported to the listener with details. */
     public enum Rejection {
         /** The signature is not the signer's: forged or altered. */
         BAD_SIGNATURE,
@@ -69,7 +69,12 @@ public final class SwimCounters {
         /** A record of a peer no organisation vouches for. */
         UNKNOWN_PEER,
         /** An accusation about a member this member does not know. */
-        UNKNOWN_SUBJECT
+        UNKNOWN_SUBJECT,
+        /**
+         * A table request (a {@code Sync} wanting a reply) beyond its sender's {@code syncRepliesPerSecond}: its
+         * records were merged, but this member's table was not sent back.
+         */
+        SYNC_FLOOD
     }
 
     private final long[] counters = new long[Counter.values().length];

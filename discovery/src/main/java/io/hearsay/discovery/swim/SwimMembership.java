@@ -7,6 +7,7 @@ import io.hearsay.discovery.membership.PeerSet;
 import io.hearsay.discovery.runtime.MessageHandler;
 import io.hearsay.discovery.runtime.PeerRuntime;
 import io.hearsay.discovery.runtime.Scheduler;
+import io.hearsay.discovery.runtime.SenderRateLimiter;
 import io.hearsay.discovery.runtime.Transport;
 import io.hearsay.discovery.swim.SwimCounters.Counter;
 import io.hearsay.discovery.swim.SwimCounters.Rejection;
@@ -153,6 +154,8 @@ public final class SwimMembership implements Membership, MessageHandler<SwimMess
     private final TreeMap<PkiId, Member> members = new TreeMap<>();
     private final TreeSet<PkiId> dead = new TreeSet<>();
     private final UpdateQueue updates;
+    /** Per-sender bound on answering table requests: one small request must not buy a whole table at will. */
+    private final SenderRateLimiter syncReplies;
     /** Round-robin probe order: shuffled at each round's start, joiners inserted at random places. */
     private final List<PkiId> probeOrder = new ArrayList<>();
     private int probeCursor;
@@ -177,6 +180,8 @@ public final class SwimMembership implements Membership, MessageHandler<SwimMess
         this.organizations = collaborators.organizations();
         this.listener = collaborators.listener();
         this.updates = new UpdateQueue(config.updateQueueMax(), counters);
+        this.syncReplies = new SenderRateLimiter(config.syncRepliesPerSecond(), config.syncReplyBurst(),
+                config.syncRequestersMax());
         this.selfRecord = AliveRecord.sign(self, local.organization(), local.internalEndpoint(), local.externalEndpoint(),
                 local.firstIncarnation(), 0, local.metadata(), authenticator);
     }
@@ -463,16 +468,24 @@ public final class SwimMembership implements Membership, MessageHandler<SwimMess
 
     /**
      * Merges a table. Records from a request (a joiner's introduction, a periodic push) are spread if they are
-     * news here; those of a reply are not, since they come from a table others already share.
+     * news here; those of a reply are not, since they come from a table others already share. A request is
+     * answered with this member's table only within its sender's rate ({@code syncRepliesPerSecond}): beyond it
+     * the records still count, the reply is refused (SYNC_FLOOD).
      */
     private void onSync(PkiId from, SwimMessage.Sync sync) {
         for (AliveRecord record : sync.records()) {
             onRecord(from, record, sync.replyWanted(), true);
         }
-        if (sync.replyWanted()) {
-            transport.send(from, new SwimMessage.Sync(table(), false));
-            counters.increment(Counter.SYNCS_SENT);
+        if (!sync.replyWanted()) {
+            return;
         }
+        if (!syncReplies.tryAcquire(from, now())) {
+            reject(from, Rejection.SYNC_FLOOD, "table request over " + config.syncRepliesPerSecond() + "/s, burst "
+                    + config.syncReplyBurst() + ": not answered");
+            return;
+        }
+        transport.send(from, new SwimMessage.Sync(table(), false));
+        counters.increment(Counter.SYNCS_SENT);
     }
 
     // ---- probing ----

@@ -17,7 +17,7 @@ import java.util.Set;
 /**
  * A few SWIM members on a {@link VirtualTime}, messages delivered 1 ms after sending unless the sender or
  * receiver is cut off. Peer 0 is an anchor; everyone starts knowing everyone (incarnation 1). Records
- * every death each member declares or learns.
+ * every death each member declares or learns, and counts the tables each member sent back to each other one.
  */
 final class Cluster {
     record Death(int observer, PkiId member, long incarnation) {}
@@ -28,6 +28,8 @@ final class Cluster {
     final Map<PkiId, String> organizations = new HashMap<>();
     final List<SwimMembership> members = new ArrayList<>();
     final Set<Integer> cutOff = new HashSet<>();
+    /** Sync replies (whole tables answering a request) by [from, to]. */
+    final Map<List<Integer>, Integer> tableReplies = new HashMap<>();
     final List<Death> deaths = new ArrayList<>();
     final List<String> rejections = new ArrayList<>();
     private final SwimConfig config;
@@ -62,7 +64,7 @@ final class Cluster {
 
             @Override
             public void updateRejected(PkiId from, SwimCounters.Rejection reason, String detail) {
-                rejections.add(reason + ": " + detail);
+                rejections.add(reason + " from peer " + ids.indexOf(from) + ": " + detail);
             }
         };
         return new SwimMembership(config, local, new SwimMembership.Collaborators(
@@ -79,11 +81,18 @@ final class Cluster {
             return;
         }
         PkiId sender = ids.get(from);
+        if (message instanceof SwimMessage.Sync sync && !sync.replyWanted()) {
+            tableReplies.merge(List.of(from, target), 1, Integer::sum);
+        }
         loop.schedule(1, () -> {
             if (!cutOff.contains(target) && !cutOff.contains(from)) {
                 members.get(target).onMessage(sender, message);
             }
         });
+    }
+
+    int tableRepliesFrom(int from, int to) {
+        return tableReplies.getOrDefault(List.of(from, to), 0);
     }
 
     void start() {

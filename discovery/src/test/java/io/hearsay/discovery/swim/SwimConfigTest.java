@@ -19,21 +19,30 @@ class SwimConfigTest {
         assertThat(lan.suspicionTimeoutMillis(1_000, 1)).isGreaterThan(lan.suspicionTimeoutMillis(1_000, 2));
         assertThat(lan.suspicionMinMillis(3)).as("small clusters: log10 n floored at 1").isEqualTo(400);
         assertThat(SwimConfig.wan().probeIntervalMillis()).isGreaterThan(lan.probeIntervalMillis());
+        assertThat(lan.syncRepliesPerSecond() * lan.syncIntervalMillis() / 1_000)
+                .as("tokens a sender earns per sync round: its periodic push/pull is never refused").isGreaterThanOrEqualTo(1);
     }
 
     @Test
     void inconsistentSettingsAreRefusedWithTheirReason() {
         SwimConfig lan = SwimConfig.lan();
-        assertThatThrownBy(() -> new SwimConfig(100, 60, 3, 4, 6, 3, true, 100, 3, 4, 16, 4_096, 256, 1_000, 600_000, 30_000))
+        assertThatThrownBy(() -> new SwimConfig(100, 60, 3, 4, 6, 3, true, 100, 3, 4, 16, 4_096, 256, 1_000, 600_000, 30_000, 0.2, 4, 10_000))
                 .hasMessageContaining("at most half");
-        assertThatThrownBy(() -> new SwimConfig(100, 40, 3, 1, 6, 3, true, 100, 3, 4, 16, 4_096, 256, 1_000, 600_000, 30_000))
+        assertThatThrownBy(() -> new SwimConfig(100, 40, 3, 1, 6, 3, true, 100, 3, 4, 16, 4_096, 256, 1_000, 600_000, 30_000, 0.2, 4, 10_000))
                 .hasMessageContaining("suspicionMultiplier");
-        assertThatThrownBy(() -> new SwimConfig(100, 40, 3, 4, 6, 3, true, 100, 3, 4, 16, 8, 256, 1_000, 600_000, 30_000))
+        assertThatThrownBy(() -> new SwimConfig(100, 40, 3, 4, 6, 3, true, 100, 3, 4, 16, 8, 256, 1_000, 600_000, 30_000, 0.2, 4, 10_000))
                 .hasMessageContaining("updateQueueMax");
-        assertThatThrownBy(() -> new SwimConfig(100, 40, 3, 4, 6, 3, true, 100, 3, 4, 16, 4_096, 256, 1_000, 5_000, 30_000))
+        assertThatThrownBy(() -> new SwimConfig(100, 40, 3, 4, 6, 3, true, 100, 3, 4, 16, 4_096, 256, 1_000, 5_000, 30_000, 0.2, 4, 10_000))
                 .hasMessageContaining("deadRetentionMillis");
-        assertThatThrownBy(() -> new SwimConfig(100, 40, 3, 4, 6, 3, true, 100, 3, 4, 16, 4_096, 256, 1_000, 600_000, 50))
+        assertThatThrownBy(() -> new SwimConfig(100, 40, 3, 4, 6, 3, true, 100, 3, 4, 16, 4_096, 256, 1_000, 600_000, 50, 0.2, 4, 10_000))
                 .hasMessageContaining("syncIntervalMillis");
         assertThat(lan.syncIntervalMillis()).isPositive();
+        // 0.01/s refills one token in 100 s: a member syncing with this one every 30 s round would be refused.
+        assertThatThrownBy(() -> new SwimConfig(100, 40, 3, 4, 6, 3, true, 100, 3, 4, 16, 4_096, 256, 1_000, 600_000,
+                30_000, 0.01, 4, 10_000)).hasMessageContaining("syncRepliesPerSecond");
+        assertThatThrownBy(() -> new SwimConfig(100, 40, 3, 4, 6, 3, true, 100, 3, 4, 16, 4_096, 256, 1_000, 600_000,
+                30_000, 0.2, 0, 10_000)).hasMessageContaining("syncReplyBurst");
+        assertThatThrownBy(() -> new SwimConfig(100, 40, 3, 4, 6, 3, true, 100, 3, 4, 16, 4_096, 256, 1_000, 600_000,
+                30_000, 0.2, 4, 0)).hasMessageContaining("syncRequestersMax");
     }
 }

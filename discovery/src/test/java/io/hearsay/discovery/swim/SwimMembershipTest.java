@@ -11,13 +11,14 @@ import org.junit.jupiter.api.Test;
 /**
  * SWIM's rules on eight members with perfect 1 ms links: a crashed member is suspected, then declared dead by
  * all; a member cut off briefly refutes and is never declared dead; a wrongly dead member is retried and comes
- * back; the dead are forgotten after the bound, anchors never; bad records are refused by reason.
+ * back; the dead are forgotten after the bound, anchors never; bad records are refused by reason; a flood of
+ * table requests is answered only within its sender's rate.
  */
 class SwimMembershipTest {
     private static final long SEED = 7;
     /** LAN timings, with dead members forgotten after 20 s so the test can watch it happen. */
     private static final SwimConfig CONFIG = new SwimConfig(100, 40, 3, 4, 6, 3, true, 100, 3, 4, 16, 4_096, 256,
-            1_000, 20_000, 30_000);
+            1_000, 20_000, 30_000, 0.2, 4, 10_000);
 
     @Test
     void crashedMemberIsDeclaredDeadByAll() {
@@ -127,5 +128,50 @@ class SwimMembershipTest {
         assertThat(observer.record(cluster.ids.get(3)).orElseThrow().organization()).isEqualTo("Org1MSP");
         assertThat(observer.status(cluster.ids.get(5))).contains(MemberStatus.ALIVE);
         assertThat(cluster.rejections).hasSize(4);
+    }
+
+    @Test
+    void tableRequestFloodIsRefusedAndCountedWhileHonestMembersAreAnsweredAndCrashesDetected() {
+        Cluster cluster = new Cluster(8, CONFIG, SEED);
+        cluster.start();
+        cluster.loop.advance(1_000);
+        int victim = 1;
+        int flooder = 7;
+        SwimMembership target = cluster.members.get(victim);
+        // Peer 7, a member in good standing, asks for peer 1's whole table every 10 ms for 10 s, with one record.
+        int requests = 1_000;
+        long floodMillis = 10L * requests;
+        SwimMessage.Sync request = new SwimMessage.Sync(List.of(cluster.members.get(flooder).selfRecord()), true);
+        for (int i = 0; i < requests; i++) {
+            cluster.loop.schedule(10L * i, () -> target.onMessage(cluster.ids.get(flooder), request));
+        }
+        // Meanwhile a member crashes, and an honest member (re)joins through the flooded one.
+        cluster.loop.schedule(2_000, () -> {
+            cluster.members.get(3).stop();
+            cluster.cutOff.add(3);
+        });
+        cluster.loop.schedule(5_000, () -> cluster.members.get(2).join(List.of(cluster.ids.get(victim))));
+        long probesAckedBefore = target.counters().get(Counter.PROBES_ACKED);
+        cluster.loop.advance(floodMillis);
+
+        // At most the burst plus what the rate refilled over the flood (the flooder's own periodic sync included).
+        long answerable = CONFIG.syncReplyBurst() + (long) Math.ceil(CONFIG.syncRepliesPerSecond() * floodMillis / 1_000);
+        long refused = target.counters().rejected(Rejection.SYNC_FLOOD);
+        assertThat(cluster.tableRepliesFrom(victim, flooder)).as("SEED=%d tables sent to the flooder", SEED)
+                .isBetween(CONFIG.syncReplyBurst(), (int) answerable);
+        assertThat(refused).as("SEED=%d every request beyond the bound refused and counted", SEED)
+                .isGreaterThanOrEqualTo(requests - answerable);
+        assertThat(cluster.rejections.stream().filter(line -> line.startsWith("SYNC_FLOOD")))
+                .as("each refusal reported to the listener (the node logs it, rate-limited), all about the flooder")
+                .hasSize((int) refused)
+                .allMatch(line -> line.startsWith("SYNC_FLOOD from peer " + flooder + ":"));
+        assertThat(cluster.tableRepliesFrom(victim, 2)).as("SEED=%d the honest joiner got the table", SEED).isPositive();
+        assertThat(target.counters().get(Counter.PROBES_ACKED)).as("the flooded member kept probing")
+                .isGreaterThan(probesAckedBefore);
+        assertThat(cluster.allSee(3, MemberStatus.DEAD)).as("SEED=%d the crash was detected by all", SEED).isTrue();
+        assertThat(cluster.deaths).as("SEED=%d and nobody else died", SEED)
+                .allMatch(death -> death.member().equals(cluster.ids.get(3)));
+        assertThat(target.liveMembers()).as("SEED=%d the flooded member's view: everyone but itself and the crashed", SEED)
+                .isEqualTo(6);
     }
 }

@@ -58,7 +58,7 @@ class PeerMembershipTest {
 
     /** LAN defaults, but a dead member is forgotten after 1 s (not 10 minutes), so a test sees its connection released. */
     private static final SwimConfig FORGETFUL = new SwimConfig(100, 40, 3, 4, 6, 3, true, 100, 3, 4, 16, 4_096, 256,
-            100, 1_000, 30_000);
+            100, 1_000, 30_000, 0.2, 4, 10_000);
 
     @BeforeEach
     void startOrganization(TestInfo test) {

@@ -82,7 +82,8 @@ class NetworkModelsTest {
                 assertThat(network.orderer().index().orElseThrow().registered()).isEqualTo(6);
                 assertThat(metrics).contains("index_registered 1.0", "index_peers_known 2.0");
             } else {
-                assertThat(metrics).contains("membership_members{status=\"live\"} 2.0");
+                assertThat(metrics).contains("membership_members{status=\"live\"} 2.0",
+                        "membership_rejected_total{reason=\"sync_flood\"} 0.0");
             }
             if (model.equals("hybrid")) {
                 assertThat(network.peer("peer2.org1.example.com").overlay().orElseThrow().state().parents()).hasSize(2);

@@ -18,6 +18,7 @@ import java.util.Set;
  * A few SWIM members on a {@link VirtualTime}, messages delivered 1 ms after sending unless the sender or
  * receiver is cut off. Peer 0 is an anchor; everyone starts knowing everyone (incarnation 1). Records
  * every death each member declares or learns, and counts the tables each member sent back to each other one.
+ * Piggybacked updates to the members in {@link #piggybackLostTo} are lost (the messages themselves arrive).
  */
 final class Cluster {
     record Death(int observer, PkiId member, long incarnation) {}
@@ -28,6 +29,7 @@ final class Cluster {
     final Map<PkiId, String> organizations = new HashMap<>();
     final List<SwimMembership> members = new ArrayList<>();
     final Set<Integer> cutOff = new HashSet<>();
+    final Set<Integer> piggybackLostTo = new HashSet<>();
     /** Sync replies (whole tables answering a request) by [from, to]. */
     final Map<List<Integer>, Integer> tableReplies = new HashMap<>();
     final List<Death> deaths = new ArrayList<>();
@@ -84,11 +86,26 @@ final class Cluster {
         if (message instanceof SwimMessage.Sync sync && !sync.replyWanted()) {
             tableReplies.merge(List.of(from, target), 1, Integer::sum);
         }
+        SwimMessage delivered = piggybackLostTo.contains(target) ? withoutUpdates(message) : message;
         loop.schedule(1, () -> {
             if (!cutOff.contains(target) && !cutOff.contains(from)) {
-                members.get(target).onMessage(sender, message);
+                members.get(target).onMessage(sender, delivered);
             }
         });
+    }
+
+    /** The message with its piggybacked updates lost; a table (Sync) is not piggybacking and arrives whole. */
+    private static SwimMessage withoutUpdates(SwimMessage message) {
+        if (message instanceof SwimMessage.Ping ping) {
+            return new SwimMessage.Ping(ping.probeId(), List.of());
+        } else if (message instanceof SwimMessage.Ack ack) {
+            return new SwimMessage.Ack(ack.probeId(), List.of());
+        } else if (message instanceof SwimMessage.PingRequest request) {
+            return new SwimMessage.PingRequest(request.probeId(), request.target(), List.of());
+        } else if (message instanceof SwimMessage.Gossip) {
+            return new SwimMessage.Gossip(List.of());
+        }
+        return message;
     }
 
     int tableRepliesFrom(int from, int to) {

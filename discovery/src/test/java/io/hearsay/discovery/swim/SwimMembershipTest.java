@@ -12,13 +12,17 @@ import org.junit.jupiter.api.Test;
  * SWIM's rules on eight members with perfect 1 ms links: a crashed member is suspected, then declared dead by
  * all; a member cut off briefly refutes and is never declared dead; a wrongly dead member is retried and comes
  * back; the dead are forgotten after the bound, anchors never; bad records are refused by reason; a flood of
- * table requests is answered only within its sender's rate.
+ * table requests is answered only within its sender's rate; the periodic table exchange repairs what lost
+ * piggybacking never delivered.
  */
 class SwimMembershipTest {
     private static final long SEED = 7;
     /** LAN timings, with dead members forgotten after 20 s so the test can watch it happen. */
     private static final SwimConfig CONFIG = new SwimConfig(100, 40, 3, 4, 6, 3, true, 100, 3, 4, 16, 4_096, 256,
             1_000, 20_000, 30_000, 0.2, 4, 10_000);
+    /** The same without the periodic table exchange. */
+    private static final SwimConfig NO_SYNC = new SwimConfig(100, 40, 3, 4, 6, 3, true, 100, 3, 4, 16, 4_096, 256,
+            1_000, 20_000, 0, 0.2, 4, 10_000);
 
     @Test
     void crashedMemberIsDeclaredDeadByAll() {
@@ -173,5 +177,35 @@ class SwimMembershipTest {
                 .allMatch(death -> death.member().equals(cluster.ids.get(3)));
         assertThat(target.liveMembers()).as("SEED=%d the flooded member's view: everyone but itself and the crashed", SEED)
                 .isEqualTo(6);
+    }
+
+    @Test
+    void periodicTableSyncRepairsARecordWhosePiggybackedUpdatesWereLost() {
+        assertThat(recordAfterLostPiggyback(CONFIG).sequence()).as("SEED=%d repaired by the table exchange", SEED)
+                .isEqualTo(1);
+        assertThat(recordAfterLostPiggyback(NO_SYNC).sequence())
+                .as("SEED=%d without the exchange the record never arrives: nothing else repaired it", SEED).isZero();
+    }
+
+    /**
+     * Peer 5 publishes new metadata while every piggybacked update to peer 2 is lost, long enough for every
+     * member to spend the update's retransmit budget; then two sync intervals pass with no loss. Returns the
+     * record peer 2 then holds for peer 5.
+     */
+    private static AliveRecord recordAfterLostPiggyback(SwimConfig config) {
+        Cluster cluster = new Cluster(8, config, SEED);
+        cluster.start();
+        cluster.loop.advance(1_000);
+        cluster.piggybackLostTo.add(2);
+        cluster.members.get(5).updateMetadata(new MemberMetadata(42, ByteString.copyFromUtf8("head"), MemberRole.PEER));
+        cluster.loop.advance(5_000);
+        assertThat(cluster.members).as("SEED=%d no queue holds the update any more: piggybacking is over", SEED)
+                .allMatch(member -> member.pendingUpdates() == 0);
+        cluster.piggybackLostTo.clear();
+        cluster.loop.advance(2 * CONFIG.syncIntervalMillis());
+        assertThat(cluster.deaths).as("SEED=%d", SEED).isEmpty();
+        assertThat(cluster.members.get(0).record(cluster.ids.get(5)).orElseThrow().sequence())
+                .as("SEED=%d the others got it by piggybacking", SEED).isEqualTo(1);
+        return cluster.members.get(2).record(cluster.ids.get(5)).orElseThrow();
     }
 }

@@ -1,7 +1,9 @@
 package io.hearsay.testnet.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
+import com.google.protobuf.ByteString;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.hearsay.ledger.Version;
@@ -158,6 +160,45 @@ class ConsistencyVerifierTest {
         // One fork finding, not one per later block; the state hashes part at the same height.
         assertThat(report.findings()).extracting(Finding::check).containsExactly(Check.FORK, Check.STATE_HASH);
         assertThat(report.findings()).allSatisfy(finding -> assertThat(finding.height()).isEqualTo(4));
+    }
+
+    @Test
+    void aBlockWhosePreviousHashIsWrongBreaksTheHashChainAtItsHeight() {
+        // C serves block 2 with a previous_hash that is not block 1's header hash; its data, and so its data_hash,
+        // are untouched. A real ledger would refuse such a block, so the chain is altered on the way out.
+        List<ChainSource> sources = new ArrayList<>(network.sources().subList(0, 2));
+        sources.add(AlteredChainSource.block(C, network.sources().get(2), 2, block -> block.toBuilder()
+                .setHeader(block.getHeader().toBuilder().setPreviousHash(ByteString.copyFrom(new byte[32]))).build()));
+
+        VerificationReport report = new ConsistencyVerifier().verify(sources);
+
+        Finding first = report.firstDivergence().orElseThrow();
+        assertThat(first.check()).isEqualTo(Check.HASH_CHAIN);
+        assertThat(first.height()).isEqualTo(2);
+        assertThat(first.peers()).containsExactly(C);
+        assertThat(first.detail()).startsWith("previous_hash 0000000000000000… is not the header hash of block 1");
+        // The altered header also makes C's block 2 differ from the others' (FORK), and block 3, which links to the
+        // original block 2, no longer links to C's (HASH_CHAIN again); the data hashes all still match.
+        assertThat(report.findings()).extracting(Finding::check, Finding::height).containsExactly(
+                tuple(Check.HASH_CHAIN, 2L), tuple(Check.FORK, 2L), tuple(Check.HASH_CHAIN, 3L));
+        assertThat(report.findings()).allSatisfy(finding -> assertThat(finding.peers()).containsExactly(C));
+    }
+
+    @Test
+    void identicalBlocksWithADifferentReportedStateHashFailOnTheStateHashAlone() {
+        List<ChainSource> sources = new ArrayList<>(network.sources().subList(0, 2));
+        sources.add(AlteredChainSource.stateHash(C, network.sources().get(2), 2, new byte[32]));
+
+        VerificationReport report = new ConsistencyVerifier().verify(sources);
+
+        assertThat(report.findings()).singleElement().satisfies(finding -> {
+            assertThat(finding.check()).isEqualTo(Check.STATE_HASH);
+            assertThat(finding.height()).isEqualTo(2);
+            assertThat(finding.peers()).containsExactly(C);
+            assertThat(finding.detail()).startsWith("state hash after block 2 is ")
+                    .contains("0000000000000000… on " + C);
+        });
+        assertThat(report.exitCode()).isEqualTo(VerificationReport.EXIT_INCONSISTENT);
     }
 
     @Test

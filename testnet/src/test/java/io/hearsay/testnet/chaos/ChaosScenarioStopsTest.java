@@ -78,6 +78,24 @@ class ChaosScenarioStopsTest {
         assertThat(withSigkill).as("seeds of 200 whose 20 s draw a sigkill").isGreaterThan(160);
     }
 
+    @Test
+    void theProcessChaosTestsDefaultSeedSigkillsAPeerThatIsRunning() {
+        Scenario scenario = ProcessChaosTest.scenario(ProcessChaosTest.DEFAULT_SEED, NetworkSpec.defaults());
+
+        // The process chaos test is about crashes: its default scenario must contain one, of a peer that is up.
+        assertThat(ProcessChaosTest.sigkills(scenario)).as(text(scenario)).isNotEmpty();
+        Set<String> down = new HashSet<>();
+        for (ScenarioStep step : scenario.steps()) {
+            if (step.action() instanceof FaultAction.Sigkill sigkill) {
+                assertThat(down.add(sigkill.peer())).as("%s stops a peer that runs", step).isTrue();
+            } else if (step.action() instanceof FaultAction.Kill kill) {
+                down.add(kill.peer());
+            } else if (step.action() instanceof FaultAction.Restart restart) {
+                down.remove(restart.peer());
+            }
+        }
+    }
+
     private static String text(Scenario scenario) {
         return scenario.steps().stream().map(ScenarioStep::toString).collect(Collectors.joining("\n"));
     }

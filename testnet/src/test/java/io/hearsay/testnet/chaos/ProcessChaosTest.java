@@ -10,6 +10,8 @@ import io.hearsay.testnet.faults.Scenario;
 import io.hearsay.testnet.faults.ScenarioClock;
 import io.hearsay.testnet.faults.ScenarioReport;
 import io.hearsay.testnet.faults.ScenarioRunner;
+import io.hearsay.testnet.faults.ScenarioStep;
+import io.hearsay.testnet.faults.StepResult;
 import io.hearsay.testnet.launch.ProcessLauncher;
 import io.hearsay.testnet.launch.ProcessNetwork;
 import io.hearsay.testnet.launch.TestNetworks;
@@ -42,7 +44,9 @@ import org.junit.jupiter.api.io.TempDir;
  * keeps its network directory, whose {@code <node>/node.log} files tell what each JVM did.
  */
 class ProcessChaosTest {
-    private static final long SEED = Long.getLong("chaos.seed", 20261124L);
+    /** The seed run by default; {@link ChaosScenarioStopsTest} checks that its scenario SIGKILLs. */
+    static final long DEFAULT_SEED = 20261124L;
+    private static final long SEED = Long.getLong("chaos.seed", DEFAULT_SEED);
     private static final String CHANNEL = NetworkSpec.DEFAULT_CHANNEL;
     private static final Duration FAULTS = Duration.ofSeconds(20);
     /** Low enough for five JVMs on two cores to commit it through the faults, high enough to keep every peer busy. */
@@ -57,11 +61,12 @@ class ProcessChaosTest {
     void theLedgersAgreeAfterSigkillsPartitionsAndLossUnderLoad(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path directory)
             throws Exception {
         NetworkSpec spec = NetworkSpec.defaults().withDataDirectory(directory.resolve("net"));
-        Scenario scenario = ChaosScenario.generate(SEED, spec.peersByOrganization(), FAULTS, TRANSACTIONS_PER_SECOND,
-                ChaosScenario.Stops.KILL_OR_SIGKILL);
-        System.out.println("chaos SEED=" + SEED + " (replay: -Dchaos.seed=" + SEED + "): "
-                + scenario.steps().stream().filter(step -> step.action() instanceof FaultAction.Sigkill).count()
+        Scenario scenario = scenario(SEED, spec);
+        List<ScenarioStep> sigkills = sigkills(scenario);
+        System.out.println("chaos SEED=" + SEED + " (replay: -Dchaos.seed=" + SEED + "): " + sigkills.size()
                 + " sigkills; the nodes' logs are under " + spec.dataDirectory());
+        // Without a sigkill this would be ChaosTest again in five JVMs, passing without ever crashing a process.
+        assertThat(sigkills).as("SEED=%d draws no sigkill in %s; choose a seed that does", SEED, FAULTS).isNotEmpty();
         String context = "SEED=" + SEED + " (node logs under " + spec.dataDirectory() + ")";
         ProcessNetwork network = ProcessLauncher.launch(spec, TestNetworks.QUICK_JAVA);
         try {
@@ -82,6 +87,9 @@ class ProcessChaosTest {
 
                 assertThat(report.passed()).as("%s: the scenario, ending healed and converged%n%s", context,
                         report.describe()).isTrue();
+                assertThat(report.results()).as("%s: the sigkills were carried out", context)
+                        .filteredOn(result -> result.step().action() instanceof FaultAction.Sigkill)
+                        .hasSameSizeAs(sigkills).allMatch(result -> result.outcome() == StepResult.Outcome.DONE);
                 assertThat(network.problems()).as("%s: no JVM died that the scenario did not kill", context).isEmpty();
                 assertThat(network.peerNames()).as("%s: every peer runs again", context).allMatch(network::isRunning);
                 VerificationReport verification = new ConsistencyVerifier()
@@ -96,6 +104,16 @@ class ProcessChaosTest {
         } finally {
             network.close();
         }
+    }
+
+    /** The scenario a run of {@code seed} injects into the network of {@code spec}. */
+    static Scenario scenario(long seed, NetworkSpec spec) {
+        return ChaosScenario.generate(seed, spec.peersByOrganization(), FAULTS, TRANSACTIONS_PER_SECOND,
+                ChaosScenario.Stops.KILL_OR_SIGKILL);
+    }
+
+    static List<ScenarioStep> sigkills(Scenario scenario) {
+        return scenario.steps().stream().filter(step -> step.action() instanceof FaultAction.Sigkill).toList();
     }
 
     /** How the transfers that did not commit VALID ended, by peer and reason, one line each: why the load suffered. */

@@ -25,11 +25,12 @@ class UpCommandTest {
         assertThat(first.exitCode()).as(first.toString()).isZero();
         assertThat(first.out()).contains("network hearsay created in " + data.toAbsolutePath())
                 .contains("connection profile: " + data.resolve("connection.json").toAbsolutePath())
-                .containsPattern("(?m)^PEER\\s+ORG\\s+CHANNEL\\s+HEIGHT\\s+HEAD\\s+LEADER\\s+NEIGHBOURS$")
-                .containsPattern("(?m)^peer0\\.org1\\.example\\.com\\s+Org1MSP\\s+testchannel\\s+1\\s+[0-9a-f]{12}\\s+(yes|no)\\s+3/3$")
-                .containsPattern("(?m)^peer1\\.org1\\.example\\.com\\s+Org1MSP\\s+testchannel\\s+1\\s+[0-9a-f]{12}\\s+(yes|no)\\s+2/2$")
-                .containsPattern("(?m)^peer0\\.org2\\.example\\.com\\s+Org2MSP\\s+testchannel\\s+1\\s+[0-9a-f]{12}\\s+(yes|no)\\s+3/3$")
-                .containsPattern("(?m)^peer1\\.org2\\.example\\.com\\s+Org2MSP\\s+testchannel\\s+1\\s+[0-9a-f]{12}\\s+(yes|no)\\s+2/2$");
+                .contains("channel testchannel: top height 1; 4/4 peers at the top, 0 catching up, 0 down")
+                .containsPattern("(?m)^PEER\\s+ORG\\s+CHANNEL\\s+HEIGHT\\s+BEHIND\\s+HEAD\\s+LEADER\\s+NEIGHBOURS$")
+                .containsPattern("(?m)^peer0\\.org1\\.example\\.com\\s+Org1MSP\\s+testchannel\\s+1\\s+0\\s+[0-9a-f]{12}\\s+(yes|no)\\s+3/3$")
+                .containsPattern("(?m)^peer1\\.org1\\.example\\.com\\s+Org1MSP\\s+testchannel\\s+1\\s+0\\s+[0-9a-f]{12}\\s+(yes|no)\\s+2/2$")
+                .containsPattern("(?m)^peer0\\.org2\\.example\\.com\\s+Org2MSP\\s+testchannel\\s+1\\s+0\\s+[0-9a-f]{12}\\s+(yes|no)\\s+3/3$")
+                .containsPattern("(?m)^peer1\\.org2\\.example\\.com\\s+Org2MSP\\s+testchannel\\s+1\\s+0\\s+[0-9a-f]{12}\\s+(yes|no)\\s+2/2$");
         assertOneLeaderPerOrganization(first.out());
         assertThat(ConnectionProfile.read(data.resolve("connection.json")).peers()).hasSize(4);
         assertThat(data.resolve("peer1.org2.example.com").resolve("peer.yaml")).isRegularFile();
@@ -50,8 +51,8 @@ class UpCommandTest {
                 data.toString(), "--timeout", "30");
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
-        assertThat(run.out()).containsPattern("(?m)^peer0\\.org2\\.example\\.com\\s+Org2MSP\\s+testchannel\\s+1\\s+[0-9a-f]{12}\\s+(yes|no)\\s+3/3$")
-                .containsPattern("(?m)^peer1\\.org1\\.example\\.com\\s+Org1MSP\\s+testchannel\\s+1\\s+[0-9a-f]{12}\\s+(yes|no)\\s+2/2$");
+        assertThat(run.out()).containsPattern("(?m)^peer0\\.org2\\.example\\.com\\s+Org2MSP\\s+testchannel\\s+1\\s+0\\s+[0-9a-f]{12}\\s+(yes|no)\\s+3/3$")
+                .containsPattern("(?m)^peer1\\.org1\\.example\\.com\\s+Org1MSP\\s+testchannel\\s+1\\s+0\\s+[0-9a-f]{12}\\s+(yes|no)\\s+2/2$");
         assertOneLeaderPerOrganization(run.out());
         assertThat(data.resolve("peer0.org1.example.com").resolve("node.log")).content().contains("listening on");
     }
@@ -168,7 +169,7 @@ class UpCommandTest {
     }
 
     private static Set<String> headHashes(String out) {
-        return out.lines().filter(l -> l.startsWith("peer")).map(l -> l.split("\\s+")[4])
+        return out.lines().filter(l -> l.startsWith("peer")).map(l -> l.split("\\s+")[5])
                 .collect(Collectors.toSet());
     }
 

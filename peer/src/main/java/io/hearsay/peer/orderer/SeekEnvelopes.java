@@ -11,6 +11,7 @@ import org.hyperledger.fabric.protos.common.HeaderType;
 import org.hyperledger.fabric.protos.common.Payload;
 import org.hyperledger.fabric.protos.common.SignatureHeader;
 import org.hyperledger.fabric.protos.orderer.SeekInfo;
+import org.hyperledger.fabric.protos.orderer.SeekNewest;
 import org.hyperledger.fabric.protos.orderer.SeekPosition;
 import org.hyperledger.fabric.protos.orderer.SeekSpecified;
 
@@ -32,6 +33,31 @@ public final class SeekEnvelopes {
      */
     public static Envelope blocksFrom(String channelId, long from, SigningIdentity signer, Instant now,
             ByteString tlsCertificateHash) {
+        SeekInfo seekInfo = SeekInfo.newBuilder()
+                .setStart(SeekPosition.newBuilder().setSpecified(SeekSpecified.newBuilder().setNumber(from)))
+                .setStop(SeekPosition.newBuilder().setSpecified(SeekSpecified.newBuilder().setNumber(Long.MAX_VALUE)))
+                .setBehavior(SeekInfo.SeekBehavior.BLOCK_UNTIL_READY)
+                .build();
+        return seek(channelId, seekInfo, signer, now, tlsCertificateHash);
+    }
+
+    /**
+     * The newest block only: a stream of one block then a status, which tells a client the height without a
+     * status endpoint (the block's number plus one).
+     *
+     * @param tlsCertificateHash as for {@link #blocksFrom}
+     */
+    public static Envelope newestBlock(String channelId, SigningIdentity signer, Instant now,
+            ByteString tlsCertificateHash) {
+        SeekPosition newest = SeekPosition.newBuilder().setNewest(SeekNewest.getDefaultInstance()).build();
+        SeekInfo seekInfo = SeekInfo.newBuilder().setStart(newest).setStop(newest)
+                .setBehavior(SeekInfo.SeekBehavior.FAIL_IF_NOT_READY)
+                .build();
+        return seek(channelId, seekInfo, signer, now, tlsCertificateHash);
+    }
+
+    private static Envelope seek(String channelId, SeekInfo seekInfo, SigningIdentity signer, Instant now,
+            ByteString tlsCertificateHash) {
         ChannelHeader channelHeader = ChannelHeader.newBuilder()
                 .setType(HeaderType.DELIVER_SEEK_INFO_VALUE)
                 .setChannelId(channelId)
@@ -40,11 +66,6 @@ public final class SeekEnvelopes {
                 .build();
         SignatureHeader signatureHeader = SignatureHeader.newBuilder()
                 .setCreator(signer.identity().serialized())
-                .build();
-        SeekInfo seekInfo = SeekInfo.newBuilder()
-                .setStart(SeekPosition.newBuilder().setSpecified(SeekSpecified.newBuilder().setNumber(from)))
-                .setStop(SeekPosition.newBuilder().setSpecified(SeekSpecified.newBuilder().setNumber(Long.MAX_VALUE)))
-                .setBehavior(SeekInfo.SeekBehavior.BLOCK_UNTIL_READY)
                 .build();
         ByteString payload = Payload.newBuilder()
                 .setHeader(Header.newBuilder()

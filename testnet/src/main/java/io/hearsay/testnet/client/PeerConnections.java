@@ -6,6 +6,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.hearsay.identity.Hashes;
 import io.hearsay.identity.Pem;
+import io.hearsay.identity.SigningIdentity;
 import io.hearsay.testnet.spec.ConnectionProfile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -66,17 +67,33 @@ public final class PeerConnections {
                     .signer(Signers.newPrivateKeySigner(key))
                     .connection(grpc)
                     // Deliver binds the stream to our TLS client certificate, as Fabric does under mutual TLS.
-                    .tlsClientCertificateHash(Hashes.sha256(certificate(client.tlsCert()).getEncoded()));
+                    .tlsClientCertificateHash(tlsCertificateHash(organization));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the client identity of " + organization.mspId() + ": "
-                    + e.getMessage(), e);
-        } catch (CertificateEncodingException e) {
-            throw new IllegalStateException("unusable TLS certificate of " + organization.mspId() + "'s client: "
                     + e.getMessage(), e);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("unusable client identity of " + organization.mspId() + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    /**
+     * SHA-256 of {@code organization}'s client TLS certificate: what a Deliver seek carries as {@code tls_cert_hash}
+     * to bind the stream to the mutual-TLS connection, as Fabric requires.
+     */
+    public static byte[] tlsCertificateHash(ConnectionProfile.Organization organization) {
+        try {
+            return Hashes.sha256(certificate(organization.client().tlsCert()).getEncoded());
+        } catch (CertificateEncodingException e) {
+            throw new IllegalStateException("unusable TLS certificate of " + organization.mspId() + "'s client: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** {@code organization}'s client identity, for the requests our tools sign themselves (a Deliver seek). */
+    public static SigningIdentity signingIdentity(ConnectionProfile.Organization organization) {
+        ConnectionProfile.Client client = organization.client();
+        return SigningIdentity.of(organization.mspId(), certificate(client.cert()), privateKey(client.key()));
     }
 
     private static X509Certificate certificate(Path file) {

@@ -18,10 +18,12 @@ import org.hyperledger.fabric.protos.common.Block;
  * events from block 0, over mutual TLS, as the connection profile's client of the peer's organisation. Deliver
  * streams without end, so the peer's height is asked first from its operations endpoint ({@code GET /status}, see
  * {@link PeerStatus}) and the stream is closed once that many blocks arrived; the state hash it reports there is the
- * one after block {@code height - 1}.
+ * one after block {@code height - 1}. A peer without a known operations endpoint is asked its height by Deliver
+ * itself ({@link DeliverHeight}) and reports no state hash, so its state hash is not compared.
  *
  * <pre>
- * open():  GET /status → height h, state hash   →   Gateway(mTLS, client identity).getNetwork(channel)
+ * open():  GET /status → height h, state hash   (no operations URL: Deliver seek for the newest block → h)
+ *          →   Gateway(mTLS, client identity).getNetwork(channel)
  *          .newBlockEventsRequest().startBlock(0) → blocks 0 … h-1 → close the stream, the gateway, the channel
  * </pre>
  */
@@ -58,18 +60,21 @@ public final class DeliverChainSource implements ChainSource {
 
     @Override
     public Chain open() {
-        String operations = peer.peer().operations().orElseThrow(() -> new IllegalStateException(
-                "the connection profile gives no operations URL for " + peer() + ", so its height is unknown"));
-        status = PeerStatus.fetch(http, operations, channel, options.statusTimeout());
+        Optional<String> operations = peer.peer().operations();
+        if (operations.isPresent()) {
+            status = PeerStatus.fetch(http, operations.get(), channel, options.statusTimeout());
+        }
         ManagedChannel grpc = PeerConnections.grpcChannel(peer);
         Gateway gateway = null;
         try {
+            long height = status != null ? status.height()
+                    : DeliverHeight.ask(grpc, peer.organization(), channel, options.statusTimeout());
             gateway = PeerConnections.gateway(peer.organization(), grpc)
                     .blockEventsOptions(call -> call.withDeadlineAfter(options.readTimeout().toMillis(), TimeUnit.MILLISECONDS))
                     .connect();
             CloseableIterator<Block> events = gateway.getNetwork(channel).newBlockEventsRequest().startBlock(0).build()
                     .getEvents();
-            return new DeliverChain(events, gateway, grpc, status.height());
+            return new DeliverChain(events, gateway, grpc, height);
         } catch (RuntimeException e) {
             if (gateway != null) {
                 gateway.close();

@@ -95,14 +95,15 @@ class DeliverChainSourceTest {
     }
 
     @Test
-    void aPeerWithoutAnOperationsUrlIsAReadFailureSayingSo() throws IOException {
+    void aPeerWithoutAnOperationsUrlIsAskedItsHeightByDeliverAndIsAReadFailureWhenDown() throws IOException {
         ConnectionProfile profile = profile(new SampleChannel(directory).crypto, Optional.empty());
 
         VerificationReport report = new ConsistencyVerifier().verify(
                 DeliverChainSource.forProfile(profile, "testchannel", DeliverReadOptions.defaults()));
 
-        assertThat(report.firstDivergence().orElseThrow().detail()).isEqualTo("cannot read its chain: the connection"
-                + " profile gives no operations URL for peer0.org1.example.com, so its height is unknown");
+        Finding first = report.firstDivergence().orElseThrow();
+        assertThat(first.check()).isEqualTo(Check.READ_FAILURE);
+        assertThat(first.detail()).startsWith("cannot read its chain: cannot ask Deliver for the newest block: UNAVAILABLE");
         assertThatThrownBy(() -> DeliverChainSource.forProfile(profile, "nochannel", DeliverReadOptions.defaults()))
                 .hasMessage("channel nochannel is not in the connection profile; it lists [testchannel]");
     }

@@ -1,24 +1,13 @@
 package io.hearsay.testnet.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
-import com.sun.net.httpserver.HttpServer;
-import io.hearsay.identity.CryptoMaterial;
-import io.hearsay.ledger.Ledger;
-import io.hearsay.testnet.spec.ConnectionProfile;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.math.BigInteger;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
-import org.hyperledger.fabric.protos.common.Block;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,38 +20,30 @@ import org.junit.jupiter.api.io.TempDir;
  * a peer fed a fork fails at the fork's height.
  */
 class DeliverVerificationTest {
-    static final String ORG1_PEER = "peer0.org1.example.com";
-    static final String ORG2_PEER = "peer0.org2.example.com";
+    static final String ORG1_PEER = DeliverPeers.ORG1_PEER;
+    static final String ORG2_PEER = DeliverPeers.ORG2_PEER;
     static final DeliverReadOptions TIMEOUTS = new DeliverReadOptions(Duration.ofSeconds(5), Duration.ofSeconds(30));
 
     @TempDir
     Path directory;
+    DeliverPeers peers;
     VerifierNetwork network;
-    HttpServer operations;
-    final List<PeerDeliverServer> servers = new ArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
-        network = new VerifierNetwork(directory, ORG1_PEER, ORG2_PEER);
-        network.commitToAll(network.channel.put("colour", "blue"));
-        network.commitToAll(network.bank("alice", "100", "bob", "50"));
-        operations = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        operations.start();
+        peers = DeliverPeers.withCommonHistory(directory);
+        network = peers.network;
     }
 
     @AfterEach
     void stop() throws InterruptedException {
-        for (PeerDeliverServer server : servers) {
-            server.close();
-        }
-        operations.stop(0);
-        network.close();
+        peers.close();
     }
 
     @Test
     void agreeingPeersReadThroughTheGatewaySdkPass() throws Exception {
         VerificationReport report = new ConsistencyVerifier().verify(
-                DeliverChainSource.forProfile(startPeers(), "testchannel", TIMEOUTS));
+                DeliverChainSource.forProfile(peers.start(), "testchannel", TIMEOUTS));
 
         assertThat(report.findings()).isEmpty();
         assertThat(report.peers()).extracting(PeerSummary::peer).containsExactly(ORG1_PEER, ORG2_PEER);
@@ -74,13 +55,28 @@ class DeliverVerificationTest {
     }
 
     @Test
+    void aPeerWithoutAnOperationsUrlIsReadToItsHeightAskedOfDeliverWithoutAStateHash() throws Exception {
+        network.commit(List.of(ORG2_PEER), network.channel.put("colour", "green")); // ORG2 one block ahead
+
+        VerificationReport report = new ConsistencyVerifier().verify(DeliverChainSource.forProfile(
+                DeliverPeers.withoutOperations(peers.start(), ORG2_PEER), "testchannel", TIMEOUTS));
+
+        assertThat(report.peers()).extracting(PeerSummary::peer, PeerSummary::height)
+                .containsExactly(tuple(ORG1_PEER, 3L), tuple(ORG2_PEER, 4L));
+        assertThat(report.peers().get(0).stateHash()).isPresent();
+        assertThat(report.peers().get(1).stateHash()).isEmpty();
+        assertThat(report.findings()).singleElement().satisfies(finding -> {
+            assertThat(finding.check()).isEqualTo(Check.HEIGHT);
+            assertThat(finding.peers()).containsExactly(ORG1_PEER);
+        });
+    }
+
+    @Test
     void aForkedPeerReadThroughTheGatewaySdkFailsAtTheForkHeight() throws Exception {
-        Block head = network.head(ORG1_PEER);
-        network.commit(List.of(ORG1_PEER), network.channel.put("colour", "green"));
-        network.ledger(ORG2_PEER).commit(network.channel.next(head, network.channel.put("colour", "black")));
+        peers.fork();
 
         VerificationReport report = new ConsistencyVerifier().verify(
-                DeliverChainSource.forProfile(startPeers(), "testchannel", TIMEOUTS));
+                DeliverChainSource.forProfile(peers.start(), "testchannel", TIMEOUTS));
 
         Finding first = report.firstDivergence().orElseThrow();
         assertThat(first.check()).isEqualTo(Check.FORK);
@@ -88,38 +84,5 @@ class DeliverVerificationTest {
         assertThat(first.detail()).contains(ORG1_PEER).contains(ORG2_PEER);
         assertThat(report.findings()).extracting(Finding::check).containsExactly(Check.FORK, Check.STATE_HASH);
         assertThat(report.exitCode()).isEqualTo(VerificationReport.EXIT_INCONSISTENT);
-    }
-
-    /** A Deliver server and a /status per peer, and the connection profile that points at them. */
-    private ConnectionProfile startPeers() throws IOException {
-        CryptoMaterial crypto = network.channel.crypto;
-        List<ConnectionProfile.Organization> organizations = new ArrayList<>();
-        for (String mspId : List.of("Org1MSP", "Org2MSP")) {
-            CryptoMaterial.Organization organization = crypto.organization(mspId);
-            CryptoMaterial.Member node = organization.nodes().get(0);
-            Ledger ledger = network.ledger(node.name());
-            PeerDeliverServer server = new PeerDeliverServer(ledger, crypto, node);
-            servers.add(server);
-            serveStatus("/" + node.name(), ledger);
-            organizations.add(new ConnectionProfile.Organization(mspId, List.of(new ConnectionProfile.Peer(node.name(),
-                    server.endpoint(), node.tlsCaCertificate(), node.name(),
-                    Optional.of("http://127.0.0.1:" + operations.getAddress().getPort() + "/" + node.name()))),
-                    ConnectionProfile.Client.of(organization.users().get(1))));
-        }
-        return new ConnectionProfile("test", List.of("testchannel"), organizations);
-    }
-
-    /** The peer's /status as the verifier assumes it (see {@link PeerStatus}). */
-    private void serveStatus(String prefix, Ledger ledger) {
-        operations.createContext(prefix + "/status", exchange -> {
-            HexFormat hex = HexFormat.of();
-            byte[] body = ("{\"channels\": {\"testchannel\": {\"height\": " + ledger.height() + ", \"headHash\": \""
-                    + hex.formatHex(ledger.headHash()) + "\", \"stateHash\": \"" + hex.formatHex(ledger.stateHash())
-                    + "\"}}}").getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
     }
 }

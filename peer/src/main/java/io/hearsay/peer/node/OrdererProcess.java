@@ -114,7 +114,10 @@ public final class OrdererProcess implements AutoCloseable {
     private static List<BindableService> services(OrdererProcessConfig config, OrdererChannels channels, TimeWindow window,
             AtomicReference<PeerIndexService> served) {
         List<BindableService> services = new ArrayList<>();
-        services.add(() -> new DeliverService(channels, window, DeliverConfig.defaults()).intercepted());
+        // Mutual TLS is required here too, so every seek must name the client's TLS certificate, as Fabric's orderer
+        // asks then; the leader peers' intakes send it.
+        services.add(() -> new DeliverService(channels, window, DeliverConfig.defaults().withTlsBindingRequired(true))
+                .intercepted());
         config.index().ifPresent(settings -> {
             Map<String, OrganizationMsp> organizations = new TreeMap<>();
             for (String channel : channels.channelIds()) {

@@ -200,9 +200,11 @@ public final class PeerNode implements AutoCloseable {
                 serviceExecutor);
         ProposalGateway proposals = new ProposalGateway(registry, checker, collector, orderer, serviceExecutor,
                 ProposalGatewayConfig.defaults());
+        // Every client presents a TLS certificate (mutual TLS is required), so, as Fabric does then, every seek must
+        // name it: a seek envelope captured from one connection cannot be replayed on another.
         List<ServerServiceDefinition> services = List.of(
                 new GatewayService(proposals, new CommitGateway(registry)).bindService(),
-                new DeliverService(registry, timeWindow, DeliverConfig.defaults()).intercepted(),
+                new DeliverService(registry, timeWindow, DeliverConfig.defaults().withTlsBindingRequired(true)).intercepted(),
                 new EndorserService(checker, local, serviceExecutor).bindService());
 
         Optional<OverlayRoster> roster = config.overlay().map(o -> checkedRoster(o.anchorSpecs(), msps));

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.concurrent.TimeUnit;
 import org.hyperledger.fabric.client.ChaincodeEvent;
 import org.hyperledger.fabric.client.CloseableIterator;
@@ -111,6 +112,29 @@ class GatewayAcceptanceTest {
         List<String> org1Headers = headers(org1, height);
         List<String> org2Headers = headers(org2, height);
         assertThat(org1Headers).hasSize((int) height).isEqualTo(org2Headers);
+    }
+
+    @Test
+    void blockEventsNeedTheTlsCertificateHashAsFabricAsksUnderMutualTls() throws Exception {
+        PeerNode peer = network.peer("Org2MSP", 1);
+        // The same client identity and TLS certificate as org2: only the missing hash differs.
+        try (Gateway unbound = network.gatewayWithoutTlsBinding(peer, "Org2MSP")) {
+            Network channel = unbound.getNetwork(SampleChannel.CHANNEL);
+            for (CloseableIterator<?> events : List.of(
+                    channel.newBlockEventsRequest().startBlock(0).build().getEvents(),
+                    channel.newFilteredBlockEventsRequest().startBlock(0).build().getEvents(),
+                    channel.newBlockAndPrivateDataEventsRequest().startBlock(0).build().getEvents())) {
+                try (events) {
+                    assertThatThrownBy(events::next).isInstanceOf(NoSuchElementException.class)
+                            .hasMessageContaining("FORBIDDEN");
+                }
+            }
+            // Calls other than Deliver do not carry the binding and still work for this client.
+            assertThat(utf8(unbound.getNetwork(SampleChannel.CHANNEL).getContract("bank").evaluateTransaction("total")))
+                    .isNotEmpty();
+        }
+        // The same client with the hash streams from the same peer.
+        assertThat(headers(org2, 1)).hasSize(1);
     }
 
     private static List<String> headers(Gateway gateway, long count) {

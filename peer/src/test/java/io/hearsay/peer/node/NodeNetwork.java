@@ -175,11 +175,21 @@ final class NodeNetwork implements AutoCloseable {
     /** The official Fabric Gateway client as {@code signer}, connected to {@code peer} with {@code tlsMember}'s TLS identity. */
     Gateway gateway(PeerNode peer, CryptoMaterial.Member signer, CryptoMaterial.Member tlsMember) {
         TlsCredentials tls = TlsCredentials.of(tlsMember, crypto.msps());
+        return builder(peer, signer, tls).tlsClientCertificateHash(tls.certificateHash()).connect();
+    }
+
+    /**
+     * {@code mspId}'s client over mutual TLS as {@link #gateway(PeerNode, String)}, but without
+     * {@code tlsClientCertificateHash}: its seeks do not name the TLS certificate they come with.
+     */
+    Gateway gatewayWithoutTlsBinding(PeerNode peer, String mspId) {
+        return builder(peer, client(mspId), TlsCredentials.of(client(mspId), crypto.msps())).connect();
+    }
+
+    private Gateway.Builder builder(PeerNode peer, CryptoMaterial.Member signer, TlsCredentials tls) {
         ManagedChannel connection = GatewayClients.dial("127.0.0.1", peer.port(), tls);
         connections.add(connection);
-        return GatewayClients.builder(connection, signer, CALL)
-                .tlsClientCertificateHash(tls.certificateHash())
-                .connect();
+        return GatewayClients.builder(connection, signer, CALL);
     }
 
     Gateway gateway(PeerNode peer, String mspId) {

@@ -3,6 +3,8 @@ package io.hearsay.peer.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -17,9 +19,6 @@ import io.hearsay.peer.config.ConfigException;
 import io.hearsay.peer.config.ConfigTree.HostPort;
 import io.hearsay.peer.runtime.NodeResources;
 import io.hearsay.peer.transport.TlsCredentials;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,12 +116,22 @@ class PeerNodeTest {
         Map<String, Map<String, Object>> channels = (Map<String, Map<String, Object>>) status.get("channels");
         assertThat(channels.get(SampleChannel.CHANNEL)).containsEntry("height", 1L).containsKeys("headHash", "stateHash");
 
-        HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + node.operationsPort() + "/metrics")).timeout(Duration.ofSeconds(5)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> metrics = OperationsEndpoint.get(node, "/metrics");
         assertThat(metrics.body()).contains("ledger_blockchain_height{channel=\"testchannel\"} 1.0")
                 .contains("gossip_leader_election_leader{channel=\"testchannel\"} 0.0")
                 .contains("gossip_membership_total_peers_known");
+    }
+
+    @Test
+    void healthzOfANodeWithNoOrdererAndNoNeighbourIs503NamingTheNetworkCheck() throws Exception {
+        HttpResponse<String> health = OperationsEndpoint.get(node, "/healthz");
+        assertThat(health.statusCode()).isEqualTo(503);
+        JsonObject body = JsonParser.parseString(health.body()).getAsJsonObject();
+        assertThat(body.get("status").getAsString()).isEqualTo("Service Unavailable");
+        // The ledger is open, so the network is the only check that fails.
+        assertThat(body.getAsJsonObject("failed_checks").keySet()).containsExactly("network");
+        assertThat(body.getAsJsonObject("failed_checks").get("network").getAsString())
+                .isEqualTo("neither the orderer nor any neighbour is reachable");
     }
 
     @Test

@@ -65,14 +65,23 @@ public final class SerialExecutor implements Executor {
      * Runs {@code query} on this executor and waits for its answer: how another thread reads protocol state, which
      * only this executor may touch.
      *
-     * @throws IllegalStateException if no answer comes within {@code timeout} (the executor is stuck or closed)
+     * @throws IllegalStateException if no answer comes within {@code timeout} (the executor is stuck or closed), or
+     *     at once, with its exception as the cause, if {@code query} throws
      */
     public <T> T query(java.util.function.Supplier<T> query, java.time.Duration timeout) {
         if (closed) {
             throw new IllegalStateException(name + " is closed; nothing to query"); // fail now, not after the timeout
         }
         java.util.concurrent.CompletableFuture<T> result = new java.util.concurrent.CompletableFuture<>();
-        execute(() -> result.complete(query.get()));
+        execute(() -> {
+            try {
+                result.complete(query.get());
+            } catch (RuntimeException | AssertionError e) {
+                // The caller gets the failure now, rather than waiting out its timeout for an answer that never comes.
+                result.completeExceptionally(e);
+                throw e;
+            }
+        });
         try {
             return result.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

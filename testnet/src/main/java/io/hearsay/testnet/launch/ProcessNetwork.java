@@ -262,13 +262,17 @@ public final class ProcessNetwork implements LaunchedNetwork {
     static void stop(List<NodeProcess> nodes) {
         List<NodeProcess> reversed = new ArrayList<>(nodes);
         Collections.reverse(reversed);
-        reversed.forEach(node -> node.process().destroy());
+        // The handle's destroy sends SIGTERM only. Process.destroy() would also close the node's stdin, its control
+        // channel, whose end the node takes for its launcher's death (it exits 0): that raced the signal, so the node
+        // stopped on whichever came first and its exit code did not say it was SIGTERM.
+        reversed.forEach(node -> node.process().toHandle().destroy());
         for (NodeProcess node : reversed) {
             try {
                 if (!node.process().waitFor(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
                     LOG.warn("{} did not stop within {} s of SIGTERM; killing it", node.name(), STOP_WAIT.toSeconds());
                     node.process().destroyForcibly();
                 }
+                node.process().destroy(); // it has exited: this only closes our ends of its pipes
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 node.process().destroyForcibly();

@@ -14,11 +14,14 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The default spec as five JVMs, each started by {@code hearsay orderer/peer --config} on the files the launcher
  * wrote: the peers link up, a transaction submitted through the Fabric Gateway client reaches all four (the status
- * table read over each peer's operations endpoint says so), and closing stops every process with SIGTERM.
+ * table read over each peer's operations endpoint says so), and closing stops every process with SIGTERM, through its
+ * shutdown hook rather than a forced kill.
  */
 class ProcessLauncherTest {
     private static final Duration SETTLE = Duration.ofSeconds(30);
     private static final String CHANNEL = NetworkSpec.DEFAULT_CHANNEL;
+    /** How a JVM ends on SIGTERM once its shutdown hooks have run: 128 + 15. */
+    private static final int SIGTERM_EXIT_CODE = 143;
 
     @Test
     void everyNodeRunsInItsOwnProcess(@TempDir Path directory) throws Exception {
@@ -41,7 +44,14 @@ class ProcessLauncherTest {
         }
         assertThat(network.processes()).allSatisfy(node -> {
             assertThat(node.process().isAlive()).isFalse();
+            // 128 + SIGTERM: the JVM ran its shutdown hooks and exited on the signal. A node that outlived the stop
+            // wait would have been SIGKILLed (137); one that crashed on its own, some other code.
+            assertThat(node.process().exitValue()).as(node.name() + "'s exit code").isEqualTo(SIGTERM_EXIT_CODE);
             assertThat(Files.readString(node.log())).contains("listening on");
         });
+        // Each peer's shutdown hook closed its node (ledgers, streams, gossip): PeerNode.close() logs this last.
+        assertThat(network.processes()).filteredOn(node -> !node.name().contains("orderer")).hasSize(4)
+                .allSatisfy(node -> assertThat(Files.readString(node.log()))
+                        .contains("[hearsay-shutdown] INFO io.hearsay.peer.node.PeerNode - " + node.name() + " stopped"));
     }
 }

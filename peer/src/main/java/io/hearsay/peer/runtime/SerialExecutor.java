@@ -76,7 +76,7 @@ public final class SerialExecutor implements Executor {
         execute(() -> {
             try {
                 result.complete(query.get());
-            } catch (RuntimeException | AssertionError e) {
+            } catch (Throwable e) {
                 // The caller gets the failure now, rather than waiting out its timeout for an answer that never comes.
                 result.completeExceptionally(e);
                 throw e;
@@ -121,21 +121,26 @@ public final class SerialExecutor implements Executor {
     }
 
     private void runSome() {
-        for (int i = 0; i < TASKS_PER_TURN && !closed; i++) {
-            Runnable task = tasks.poll();
-            if (task == null) {
-                break;
+        try {
+            for (int i = 0; i < TASKS_PER_TURN && !closed; i++) {
+                Runnable task = tasks.poll();
+                if (task == null) {
+                    break;
+                }
+                try {
+                    task.run();
+                } catch (RuntimeException | AssertionError e) {
+                    LOG.error("{}: task failed; continuing", name, e);
+                }
             }
-            try {
-                task.run();
-            } catch (RuntimeException | AssertionError e) {
-                LOG.error("{}: task failed; continuing", name, e);
+        } finally {
+            // Also after an Error escaped a task (it goes on to the pool's thread): a flag left set would stop this
+            // executor for good.
+            scheduled.set(false);
+            // A task added after the last poll but before the flag was cleared would otherwise wait forever.
+            if (!tasks.isEmpty() && !closed && scheduled.compareAndSet(false, true)) {
+                pool.execute(this::runSome);
             }
-        }
-        scheduled.set(false);
-        // A task added after the last poll but before the flag was cleared would otherwise wait forever.
-        if (!tasks.isEmpty() && !closed && scheduled.compareAndSet(false, true)) {
-            pool.execute(this::runSome);
         }
     }
 }

@@ -93,6 +93,26 @@ class SerialExecutorTest {
     }
 
     @Test
+    @Timeout(10)
+    void anErrorEscapingATaskDoesNotStopTheExecutorAndFailsAQueryAtOnce() {
+        SerialExecutor serial = new SerialExecutor("erring", handPool::add);
+        List<String> ran = new ArrayList<>();
+        serial.execute(() -> {
+            throw new StackOverflowError("deep");
+        });
+        serial.execute(() -> ran.add("after"));
+        assertThatThrownBy(this::runHandPool).isInstanceOf(StackOverflowError.class);
+        runHandPool();
+        assertThat(ran).as("the executor was rescheduled after the error").containsExactly("after");
+
+        SerialExecutor queried = new SerialExecutor("erring-query", pool);
+        assertThatThrownBy(() -> queried.query(() -> {
+            throw new StackOverflowError("deep");
+        }, Duration.ofSeconds(30))).isInstanceOf(IllegalStateException.class).hasRootCauseInstanceOf(StackOverflowError.class);
+        assertThat(queried.query(() -> "alive", WAIT)).isEqualTo("alive");
+    }
+
+    @Test
     void queryAnswersOnTheExecutorAfterWhatWasSubmittedBefore() {
         SerialExecutor serial = new SerialExecutor("queried", pool);
         AtomicInteger state = new AtomicInteger();

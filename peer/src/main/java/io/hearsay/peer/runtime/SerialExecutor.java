@@ -35,10 +35,13 @@ public final class SerialExecutor implements Executor {
     @Override
     public void execute(Runnable task) {
         if (closed) {
+            abandon(task);
             return;
         }
         tasks.add(task);
-        if (scheduled.compareAndSet(false, true)) {
+        if (closed) {
+            dropQueued(); // close() ran between the check and the add: nothing would ever run what was just queued
+        } else if (scheduled.compareAndSet(false, true)) {
             pool.execute(this::runSome);
         }
     }
@@ -73,13 +76,16 @@ public final class SerialExecutor implements Executor {
             throw new IllegalStateException(name + " is closed; nothing to query"); // fail now, not after the timeout
         }
         java.util.concurrent.CompletableFuture<T> result = new java.util.concurrent.CompletableFuture<>();
-        execute(() -> {
-            try {
-                result.complete(query.get());
-            } catch (Throwable e) {
-                // The caller gets the failure now, rather than waiting out its timeout for an answer that never comes.
-                result.completeExceptionally(e);
-                throw e;
+        execute(new PendingQuery<T>(result) {
+            @Override
+            public void run() {
+                try {
+                    result.complete(query.get());
+                } catch (Throwable e) {
+                    // The caller gets the failure now, rather than waiting out its timeout for an answer that never comes.
+                    result.completeExceptionally(e);
+                    throw e;
+                }
             }
         });
         try {
@@ -114,10 +120,32 @@ public final class SerialExecutor implements Executor {
         return stopped;
     }
 
-    /** Drops queued tasks and refuses new ones; a task already running finishes. */
+    /** Drops queued tasks and refuses new ones; a task already running finishes. Queries waiting in line fail now. */
     public void close() {
         closed = true;
-        tasks.clear();
+        dropQueued();
+    }
+
+    private void dropQueued() {
+        for (Runnable task = tasks.poll(); task != null; task = tasks.poll()) {
+            abandon(task);
+        }
+    }
+
+    /** A task that will never run: a query waiting for it is told so at once instead of at its timeout. */
+    private void abandon(Runnable task) {
+        if (task instanceof PendingQuery<?> pending) {
+            pending.result.completeExceptionally(new IllegalStateException(name + " closed before answering"));
+        }
+    }
+
+    /** A query's task, known as one so that closing can fail its caller rather than leave it waiting. */
+    private abstract static class PendingQuery<T> implements Runnable {
+        final java.util.concurrent.CompletableFuture<T> result;
+
+        PendingQuery(java.util.concurrent.CompletableFuture<T> result) {
+            this.result = result;
+        }
     }
 
     private void runSome() {

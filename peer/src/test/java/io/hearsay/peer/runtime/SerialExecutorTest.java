@@ -113,6 +113,26 @@ class SerialExecutorTest {
     }
 
     @Test
+    @Timeout(10)
+    void aQueryWaitingInLineFailsAtOnceWhenTheExecutorCloses() throws Exception {
+        // A pool that never runs a turn: the query stays queued until the close.
+        Queue<Runnable> turns = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        SerialExecutor serial = new SerialExecutor("closing", turns::add);
+        java.util.concurrent.CompletableFuture<Throwable> failure = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                serial.query(() -> "never", Duration.ofMinutes(10));
+                return null;
+            } catch (IllegalStateException e) {
+                return e;
+            }
+        }, pool);
+        await().atMost(WAIT).until(() -> !turns.isEmpty()); // the query's task is queued (then its turn scheduled)
+        serial.close();
+        assertThat(failure.get(5, TimeUnit.SECONDS)).as("failed at the close, not after ten minutes")
+                .hasRootCauseMessage("closing closed before answering");
+    }
+
+    @Test
     void queryAnswersOnTheExecutorAfterWhatWasSubmittedBefore() {
         SerialExecutor serial = new SerialExecutor("queried", pool);
         AtomicInteger state = new AtomicInteger();

@@ -1,5 +1,7 @@
 package io.hearsay.testnet.cli;
 
+import io.hearsay.peer.config.ConfigException;
+import io.hearsay.peer.config.ConfigTree.HostPort;
 import io.hearsay.testnet.spec.ConnectionProfile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,8 +62,7 @@ final class PeerListOptions {
 
     /** Whether any peer-list option was given. */
     boolean given() {
-        return !peers.isEmpty() || !tlsCas.isEmpty() || !serverNames.isEmpty() || !operations.isEmpty()
-                || mspId != null || cert != null || key != null || tlsCert != null || tlsKey != null;
+        return firstGiven().isPresent();
     }
 
     /** The first peer-list option given, to name in a usage error; empty if none was. */
@@ -128,8 +129,7 @@ final class PeerListOptions {
             int equals = value.indexOf('=');
             String name = equals < 0 ? "" : value.substring(0, equals);
             String endpoint = equals < 0 ? "" : value.substring(equals + 1);
-            int colon = endpoint.lastIndexOf(':');
-            if (name.isBlank() || colon <= 0 || !validPort(endpoint.substring(colon + 1))) {
+            if (name.isBlank() || !dialable(endpoint)) {
                 throw usage(spec, "--peer " + value + ": expected NAME=HOST:PORT with a port from 1 to 65535,"
                         + " e.g. peer0.org1.example.com=127.0.0.1:7051");
             }
@@ -140,11 +140,11 @@ final class PeerListOptions {
         return endpoints;
     }
 
-    private static boolean validPort(String text) {
+    /** host:port as node configs parse it, and not port 0 (which there means "pick a free one"). */
+    private static boolean dialable(String endpoint) {
         try {
-            int port = Integer.parseInt(text);
-            return port >= 1 && port <= 65_535;
-        } catch (NumberFormatException e) {
+            return HostPort.parse(endpoint, ConfigException::new).port() != 0;
+        } catch (ConfigException e) {
             return false;
         }
     }

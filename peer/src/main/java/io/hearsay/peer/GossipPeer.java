@@ -238,7 +238,7 @@ public final class GossipPeer implements AutoCloseable {
      * channel the message names, or of the overlay for a node-level message.
      */
     private void onEnvelope(PkiId from, com.google.protobuf.ByteString bytes, Runnable done) throws MalformedMessageException {
-        EnvelopeWire.Decoded decoded = EnvelopeWire.decode(bytes);
+        EnvelopeWire.Decoded decoded = EnvelopeWire.decode(bytes, from);
         if (decoded instanceof EnvelopeWire.Overlay message) {
             PeerOverlay running = overlay;
             toNodeLevel(from, running != null, "an overlay message, but this peer runs no overlay", done,

@@ -6,9 +6,4 @@ import io.hearsay.identity.PkiId;
  * A protocol message as it travels: the signer, a per-signer sequence number (for replay detection), the
  * message, and the signer's signature over all three (see {@link MessageCodec#signedContent}).
  */
-public record SignedMessage<M>(PkiId signer, long sequence, M message, byte[] signature) {
-    /** Bytes the envelope adds to the message: PKI-ID, sequence, and the signature itself. */
-    public int overheadBytes() {
-        return PkiId.LENGTH_BYTES + 8 + signature.length;
-    }
-}
+public record SignedMessage<M>(PkiId signer, long sequence, M message, byte[] signature) {}

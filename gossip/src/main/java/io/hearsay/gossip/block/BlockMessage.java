@@ -9,7 +9,10 @@ import org.hyperledger.fabric.protos.common.Block;
  * on the wire, for traffic accounting in the simulator and the node alike.
  */
 public sealed interface BlockMessage {
-    /** Fixed cost per message: type, sender, sequence, signature (an ECDSA P-256 signature is ~72 bytes). */
+    /**
+     * Fixed cost per message, as the simulator counts it: type, channel, sequence and signature (an ECDSA P-256
+     * signature is ~72 bytes; the sender is the link's, not on the wire). Measured on the wire: see {@code bench wire}.
+     */
     int HEADER_BYTES = 100;
 
     int sizeBytes();

@@ -28,7 +28,8 @@ import java.time.Instant;
  * TLS certificate comes from the same organisation's TLS CA, and the signature.
  */
 final class Handshake {
-    static final int VERSION = 1;
+    /** 2: envelopes no longer carry their signer's PKI-ID (it is the link's); a version-1 peer would refuse them all. */
+    static final int VERSION = 2;
     static final int CHALLENGE_BYTES = 32;
     private static final byte[] LABEL = "hearsay-gossip-handshake/1".getBytes(StandardCharsets.US_ASCII);
     private static final SecureRandom RANDOM = new SecureRandom();

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.hearsay.discovery.auth.SignedMessage;
 import io.hearsay.gossip.block.BlockMessage;
+import io.hearsay.identity.PkiId;
 import io.hearsay.proto.gossip.SignedEnvelope;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +35,6 @@ public final class BlockWire {
     public static byte[] encode(String channel, SignedMessage<BlockMessage> signed) {
         return SignedEnvelope.newBuilder()
                 .setChannel(channel)
-                .setSigner(signed.signer().toByteString())
                 .setSequence(signed.sequence())
                 .setSignature(ByteString.copyFrom(signed.signature()))
                 .setMessage(toProto(signed.message()))
@@ -43,12 +43,12 @@ public final class BlockWire {
     }
 
     /** Decodes a block-gossip envelope; an envelope carrying another protocol's message is refused. */
-    public static Routed decode(ByteString bytes) throws MalformedMessageException {
-        return decode(EnvelopeHeader.parse(bytes));
+    public static Routed decode(ByteString bytes, PkiId link) throws MalformedMessageException {
+        return decode(EnvelopeHeader.parse(bytes), link);
     }
 
-    static Routed decode(SignedEnvelope envelope) throws MalformedMessageException {
-        EnvelopeHeader header = EnvelopeHeader.of(envelope);
+    static Routed decode(SignedEnvelope envelope, PkiId link) throws MalformedMessageException {
+        EnvelopeHeader header = EnvelopeHeader.of(envelope, link);
         if (envelope.getBodyCase() != SignedEnvelope.BodyCase.MESSAGE) {
             throw new MalformedMessageException("envelope carries a " + envelope.getBodyCase() + " message, not a block message");
         }

@@ -3,6 +3,7 @@ package io.hearsay.peer.wire;
 import com.google.protobuf.ByteString;
 import io.hearsay.discovery.auth.SignedMessage;
 import io.hearsay.discovery.election.ElectionMessage;
+import io.hearsay.identity.PkiId;
 import io.hearsay.proto.gossip.SignedEnvelope;
 
 /**
@@ -19,7 +20,6 @@ public final class ElectionWire {
     public static byte[] encode(String channel, SignedMessage<ElectionMessage> signed) {
         return SignedEnvelope.newBuilder()
                 .setChannel(channel)
-                .setSigner(signed.signer().toByteString())
                 .setSequence(signed.sequence())
                 .setSignature(ByteString.copyFrom(signed.signature()))
                 .setElection(io.hearsay.proto.gossip.ElectionMessage.newBuilder()
@@ -30,12 +30,12 @@ public final class ElectionWire {
     }
 
     /** Decodes an election envelope; an envelope carrying another protocol's message is refused. */
-    public static Routed decode(ByteString bytes) throws MalformedMessageException {
-        return decode(EnvelopeHeader.parse(bytes));
+    public static Routed decode(ByteString bytes, PkiId link) throws MalformedMessageException {
+        return decode(EnvelopeHeader.parse(bytes), link);
     }
 
-    static Routed decode(SignedEnvelope envelope) throws MalformedMessageException {
-        EnvelopeHeader header = EnvelopeHeader.of(envelope);
+    static Routed decode(SignedEnvelope envelope, PkiId link) throws MalformedMessageException {
+        EnvelopeHeader header = EnvelopeHeader.of(envelope, link);
         if (envelope.getBodyCase() != SignedEnvelope.BodyCase.ELECTION) {
             throw new MalformedMessageException("envelope carries a " + envelope.getBodyCase() + " message, not an election message");
         }

@@ -2,6 +2,7 @@ package io.hearsay.peer.wire;
 
 import com.google.protobuf.ByteString;
 import io.hearsay.discovery.auth.SignedMessage;
+import io.hearsay.identity.PkiId;
 import io.hearsay.proto.gossip.SignedEnvelope;
 
 /**
@@ -49,14 +50,15 @@ public final class EnvelopeWire {
         }
     }
 
-    public static Decoded decode(ByteString bytes) throws MalformedMessageException {
+    /** Decodes an envelope that arrived on the link of neighbour {@code link}, who signed it (see {@link EnvelopeHeader}). */
+    public static Decoded decode(ByteString bytes, PkiId link) throws MalformedMessageException {
         SignedEnvelope envelope = EnvelopeHeader.parse(bytes);
         return switch (envelope.getBodyCase()) {
-            case ELECTION -> new Election(ElectionWire.decode(envelope));
-            case OVERLAY -> new Overlay(OverlayWire.decode(envelope));
-            case MEMBERSHIP -> new Membership(MembershipWire.decode(envelope));
+            case ELECTION -> new Election(ElectionWire.decode(envelope, link));
+            case OVERLAY -> new Overlay(OverlayWire.decode(envelope, link));
+            case MEMBERSHIP -> new Membership(MembershipWire.decode(envelope, link));
             // MESSAGE, and no body at all, which BlockWire refuses with its reason.
-            default -> new Blocks(BlockWire.decode(envelope));
+            default -> new Blocks(BlockWire.decode(envelope, link));
         };
     }
 }

@@ -55,7 +55,6 @@ public final class MembershipWire {
      */
     public static byte[] encode(SignedMessage<SwimMessage> signed, Function<PkiId, Optional<ByteString>> identities) {
         return SignedEnvelope.newBuilder()
-                .setSigner(signed.signer().toByteString())
                 .setSequence(signed.sequence())
                 .setSignature(ByteString.copyFrom(signed.signature()))
                 .setMembership(toProto(signed.message(), identities))
@@ -64,15 +63,15 @@ public final class MembershipWire {
     }
 
     /** Decodes a membership envelope; an envelope carrying any other protocol's message is refused. */
-    public static Received decode(ByteString bytes) throws MalformedMessageException {
-        return decode(EnvelopeHeader.parse(bytes));
+    public static Received decode(ByteString bytes, PkiId link) throws MalformedMessageException {
+        return decode(EnvelopeHeader.parse(bytes), link);
     }
 
-    static Received decode(SignedEnvelope envelope) throws MalformedMessageException {
+    static Received decode(SignedEnvelope envelope, PkiId link) throws MalformedMessageException {
         if (envelope.getBodyCase() != SignedEnvelope.BodyCase.MEMBERSHIP) {
             throw new MalformedMessageException("envelope carries a " + envelope.getBodyCase() + " message, not a membership message");
         }
-        EnvelopeHeader header = EnvelopeHeader.nodeLevel(envelope);
+        EnvelopeHeader header = EnvelopeHeader.nodeLevel(envelope, link);
         SortedMap<PkiId, ByteString> identities = new TreeMap<>();
         SwimMessage message = fromProto(envelope.getMembership(), identities);
         return new Received(new SignedMessage<>(header.signer(), header.sequence(), message, header.signature()), identities);

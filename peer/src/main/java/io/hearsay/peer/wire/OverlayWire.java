@@ -36,7 +36,6 @@ public final class OverlayWire {
 
     public static byte[] encode(SignedMessage<OverlayMessage> signed) {
         return SignedEnvelope.newBuilder()
-                .setSigner(signed.signer().toByteString())
                 .setSequence(signed.sequence())
                 .setSignature(ByteString.copyFrom(signed.signature()))
                 .setOverlay(toProto(signed.message()))
@@ -45,16 +44,16 @@ public final class OverlayWire {
     }
 
     /** Decodes an overlay envelope; an envelope carrying a channel protocol's message is refused. */
-    public static SignedMessage<OverlayMessage> decode(ByteString bytes) throws MalformedMessageException {
-        return decode(EnvelopeHeader.parse(bytes));
+    public static SignedMessage<OverlayMessage> decode(ByteString bytes, PkiId link) throws MalformedMessageException {
+        return decode(EnvelopeHeader.parse(bytes), link);
     }
 
-    static SignedMessage<OverlayMessage> decode(SignedEnvelope envelope) throws MalformedMessageException {
+    static SignedMessage<OverlayMessage> decode(SignedEnvelope envelope, PkiId link) throws MalformedMessageException {
         if (envelope.getBodyCase() != SignedEnvelope.BodyCase.OVERLAY) {
             // Checked before the header, so a channel message is refused for what it is, not for naming a channel.
             throw new MalformedMessageException("envelope carries a " + envelope.getBodyCase() + " message, not an overlay message");
         }
-        EnvelopeHeader header = EnvelopeHeader.nodeLevel(envelope);
+        EnvelopeHeader header = EnvelopeHeader.nodeLevel(envelope, link);
         return new SignedMessage<>(header.signer(), header.sequence(), fromProto(envelope.getOverlay(), header.signer()),
                 header.signature());
     }

@@ -104,9 +104,13 @@ class HostileOverlayTest {
     void aMessageInAnotherPeersNameIsDropped() {
         PkiId someoneElse = network.peer("Org1MSP", 2).id();
 
-        sendRaw(signedBy(someoneElse, join(), new OverlayCodec()));
+        byte[] inTheirName = signedBy(someoneElse, join(), new OverlayCodec());
+        sendRaw(namingSigner(someoneElse, inTheirName));
+        // Naming no signer, the envelope is taken as this link's peer's, whose key did not sign that content.
+        sendRaw(inTheirName);
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> overlay(anchor).state().drops().getOrDefault(Drop.SIGNER_MISMATCH, 0L) == 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> overlay(anchor).state().drops().getOrDefault(Drop.SIGNER_MISMATCH, 0L) == 1
+                && overlay(anchor).state().drops().getOrDefault(Drop.BAD_SIGNATURE, 0L) == 1);
         assertThat(served()).isEqualTo(servedBefore);
     }
 
@@ -203,6 +207,15 @@ class HostileOverlayTest {
     private byte[] signedBy(PkiId signer, OverlayMessage message, MessageCodec<OverlayMessage> codec) {
         long at = ++sequence;
         return OverlayWire.encode(new SignedMessage<>(signer, at, message, identity.sign(content(signer, at, message, codec))));
+    }
+
+    /** {@code envelope} with its signer field set: senders leave it empty (the link's peer), a forger may name anyone. */
+    private static byte[] namingSigner(PkiId signer, byte[] envelope) {
+        try {
+            return SignedEnvelope.parseFrom(envelope).toBuilder().setSigner(signer.toByteString()).build().toByteArray();
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new AssertionError(e);
+        }
     }
 
     /** What {@code AuthenticatedChannel} signs: the signer's PKI-ID, the sequence, then the codec's content. */

@@ -103,7 +103,7 @@ class HostileNeighbourTest {
         UnaryOperator<SignedEnvelope.Builder> garbageBlock = envelope -> envelope.setMessage(
                 io.hearsay.proto.gossip.BlockMessage.newBuilder().setPush(io.hearsay.proto.gossip.BlockMessage.Push.newBuilder()
                         .setBlock(ByteString.copyFrom(new byte[] {(byte) 0xFF, 0x01})).setForward(true)));
-        UnaryOperator<SignedEnvelope.Builder> shortSigner = envelope -> envelope.setSigner(envelope.getSigner().substring(1));
+        UnaryOperator<SignedEnvelope.Builder> shortSigner = envelope -> envelope.setSigner(ByteString.copyFrom(new byte[31]));
         UnaryOperator<SignedEnvelope.Builder> shortHash = envelope -> envelope.setMessage(
                 io.hearsay.proto.gossip.BlockMessage.newBuilder().setHeartbeat(io.hearsay.proto.gossip.BlockMessage.Heartbeat
                         .newBuilder().setHeight(1).setHeadHash(ByteString.copyFrom(new byte[5]))));
@@ -258,9 +258,12 @@ class HostileNeighbourTest {
         SignedMessage<BlockMessage> relayed = new MessageSigner(crypto.peer("Org1MSP", 2).signingIdentity(), 1)
                 .sign(new BlockMessage.Push(peers.block(1), true));
 
+        rogue.sendNamingSigner(relayed);
+        // Naming no signer, it is taken as the rogue's own, whose key did not sign it.
         rogue.send(relayed);
 
-        await().atMost(WAIT).untilAsserted(() -> assertThat(victim.drops()).containsEntry(Drop.SIGNER_MISMATCH, 1L));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(victim.drops()).containsEntry(Drop.SIGNER_MISMATCH, 1L)
+                .containsEntry(Drop.BAD_SIGNATURE, 1L));
         assertThat(victim.network().isConnected(rogue.id())).isTrue();
         assertNothingStoredAndStillServing();
     }

@@ -18,6 +18,7 @@ import io.hearsay.peer.wire.MalformedMessageException;
 import io.hearsay.proto.gossip.Chunk;
 import io.hearsay.proto.gossip.Frame;
 import io.hearsay.proto.gossip.Proof;
+import io.hearsay.proto.gossip.SignedEnvelope;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +28,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.hyperledger.fabric.protos.msp.SerializedIdentity;
 
 /**
  * A neighbour that speaks raw frames on {@code hearsay.gossip.Gossip/Connect}: it holds a real peer's TLS
@@ -46,6 +48,8 @@ final class RogueNeighbour implements AutoCloseable {
     private final BlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
     private final CompletableFuture<Status> closed = new CompletableFuture<>();
     private ByteString partial = ByteString.EMPTY;
+    /** The peer at the other end, from its proof; its envelopes name no signer, it is this link's peer. */
+    private PkiId victim;
 
     /** Opens a stream to the peer at 127.0.0.1:{@code port}; nothing is sent yet. */
     RogueNeighbour(int port, SigningIdentity identity, TlsCredentials tls) {
@@ -126,6 +130,16 @@ final class RogueNeighbour implements AutoCloseable {
         sendEnvelope(BlockWire.encode(SampleChannel.CHANNEL, signed));
     }
 
+    /** Sends {@code signed} with its signer named in the envelope, as senders do not (a receiver takes the link's peer). */
+    void sendNamingSigner(SignedMessage<BlockMessage> signed) {
+        try {
+            sendEnvelope(SignedEnvelope.parseFrom(BlockWire.encode(SampleChannel.CHANNEL, signed)).toBuilder()
+                    .setSigner(signed.signer().toByteString()).build().toByteArray());
+        } catch (InvalidProtocolBufferException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     void sendEnvelope(byte[] envelope) {
         sendFrame(Frame.newBuilder().setEnvelope(ByteString.copyFrom(envelope)).build());
     }
@@ -181,6 +195,10 @@ final class RogueNeighbour implements AutoCloseable {
     /** A complete message, or null for a handshake frame or a chunk before the last. */
     private SignedMessage<BlockMessage> take(Frame frame) {
         switch (frame.getKindCase()) {
+            case PROOF -> {
+                victim = pkiIdOf(frame.getProof());
+                return null;
+            }
             case ENVELOPE -> {
                 return decode(frame.getEnvelope());
             }
@@ -199,11 +217,20 @@ final class RogueNeighbour implements AutoCloseable {
         }
     }
 
-    private static SignedMessage<BlockMessage> decode(ByteString envelope) {
+    private SignedMessage<BlockMessage> decode(ByteString envelope) {
         try {
-            return BlockWire.decode(envelope).signed();
+            return BlockWire.decode(envelope, victim).signed();
         } catch (MalformedMessageException e) {
             throw new AssertionError("the peer sent a malformed envelope: " + e.getMessage(), e);
+        }
+    }
+
+    private static PkiId pkiIdOf(Proof proof) {
+        try {
+            SerializedIdentity identity = SerializedIdentity.parseFrom(proof.getIdentity());
+            return PkiId.of(identity.getMspid(), identity.getIdBytes().toByteArray());
+        } catch (InvalidProtocolBufferException e) {
+            throw new AssertionError("the peer sent a proof whose identity does not parse", e);
         }
     }
 

@@ -55,12 +55,24 @@ class BlockWireTest {
     void everyKindRoundTrips(String name, BlockMessage message) throws MalformedMessageException {
         SignedMessage<BlockMessage> signed = new SignedMessage<>(SIGNER, 1_234_567, message, SIGNATURE);
 
-        SignedMessage<BlockMessage> decoded = BlockWire.decode(ByteString.copyFrom(BlockWire.encode(CHANNEL, signed))).signed();
+        SignedMessage<BlockMessage> decoded = BlockWire.decode(ByteString.copyFrom(BlockWire.encode(CHANNEL, signed)), SIGNER).signed();
 
         assertThat(decoded.signer()).isEqualTo(SIGNER);
         assertThat(decoded.sequence()).isEqualTo(1_234_567);
         assertThat(decoded.signature()).isEqualTo(SIGNATURE);
         assertThat(decoded.message()).isEqualTo(message);
+    }
+
+    @Test
+    void theSignerIsNotSentButTakenFromTheLink() throws Exception {
+        SignedMessage<BlockMessage> signed = new SignedMessage<>(SIGNER, 7, new BlockMessage.Prune(), SIGNATURE);
+        SignedEnvelope onTheWire = SignedEnvelope.parseFrom(BlockWire.encode(CHANNEL, signed));
+        PkiId link = PkiId.fromBytes(filled(PkiId.LENGTH_BYTES, 0x33));
+
+        assertThat(onTheWire.getSigner()).as("signer on the wire").isEmpty();
+        assertThat(BlockWire.decode(onTheWire.toByteString(), link).signed().signer()).isEqualTo(link);
+        // An envelope that names a signer keeps it; the channel refuses it unless it is the link's peer.
+        assertThat(BlockWire.decode(validEnvelope().build().toByteString(), link).signed().signer()).isEqualTo(SIGNER);
     }
 
     @Test
@@ -76,7 +88,7 @@ class BlockWireTest {
         SignedMessage<BlockMessage> signed = new SignedMessage<>(SIGNER, Long.MAX_VALUE,
                 new BlockMessage.RangeRequest(Long.MAX_VALUE, Long.MAX_VALUE - 1, Long.MAX_VALUE), SIGNATURE);
 
-        SignedMessage<BlockMessage> decoded = BlockWire.decode(ByteString.copyFrom(BlockWire.encode(CHANNEL, signed))).signed();
+        SignedMessage<BlockMessage> decoded = BlockWire.decode(ByteString.copyFrom(BlockWire.encode(CHANNEL, signed)), SIGNER).signed();
 
         assertThat(decoded.sequence()).isEqualTo(Long.MAX_VALUE);
         assertThat(decoded.message()).isEqualTo(signed.message());
@@ -88,7 +100,6 @@ class BlockWireTest {
         ByteString garbage = ByteString.copyFrom(new byte[] {(byte) 0xFF, 0x01});
         return Stream.of(
                 malformed("bytes that are no protobuf", garbage, "envelope does not parse"),
-                malformed("no signer", e -> e.clearSigner(), "signer is 0 bytes, not a 32-byte PKI-ID"),
                 malformed("a 33-byte signer", e -> e.setSigner(ByteString.copyFrom(new byte[33])), "signer is 33 bytes"),
                 malformed("no signature", e -> e.clearSignature(), "signature is 0 bytes"),
                 malformed("no channel", e -> e.clearChannel(), "channel id is empty"),
@@ -141,7 +152,7 @@ class BlockWireTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("malformed")
     void malformedEnvelopeIsRefusedWithItsReason(String name, ByteString envelope, String reason) {
-        assertThatThrownBy(() -> BlockWire.decode(envelope))
+        assertThatThrownBy(() -> BlockWire.decode(envelope, SIGNER))
                 .isInstanceOf(MalformedMessageException.class)
                 .hasMessageContaining(reason);
     }
@@ -178,7 +189,7 @@ class BlockWireTest {
             }
             ByteString mutated = ByteString.copyFrom(bytes);
             try {
-                BlockWire.decode(mutated);
+                BlockWire.decode(mutated, SIGNER);
             } catch (MalformedMessageException expected) {
                 assertThat(expected.getMessage()).isNotBlank();
             } catch (RuntimeException e) {
@@ -190,7 +201,7 @@ class BlockWireTest {
     /** The valid envelope every malformed case starts from decodes: each case fails for its change alone. */
     @Test
     void theValidBaseDecodes() throws MalformedMessageException {
-        assertThat(BlockWire.decode(validEnvelope().build().toByteString()).signed().message())
+        assertThat(BlockWire.decode(validEnvelope().build().toByteString(), SIGNER).signed().message())
                 .isEqualTo(new BlockMessage.Heartbeat(1, hash(), true));
     }
 

@@ -38,7 +38,7 @@ class ElectionWireTest {
     void declarationsAndResignationsRoundTrip(ElectionMessage message) throws MalformedMessageException {
         SignedMessage<ElectionMessage> signed = new SignedMessage<>(SIGNER, Long.MAX_VALUE, message, SIGNATURE);
 
-        ElectionWire.Routed routed = ElectionWire.decode(ByteString.copyFrom(ElectionWire.encode(CHANNEL, signed)));
+        ElectionWire.Routed routed = ElectionWire.decode(ByteString.copyFrom(ElectionWire.encode(CHANNEL, signed)), SIGNER);
 
         assertThat(routed.channel()).isEqualTo(CHANNEL);
         assertThat(routed.signed().signer()).isEqualTo(SIGNER);
@@ -54,11 +54,11 @@ class ElectionWireTest {
         ByteString block = ByteString.copyFrom(BlockWire.encode("other",
                 new SignedMessage<>(SIGNER, 2, new BlockMessage.Prune(), SIGNATURE)));
 
-        assertThat(EnvelopeWire.decode(election)).isInstanceOfSatisfying(EnvelopeWire.Election.class, e -> {
+        assertThat(EnvelopeWire.decode(election, SIGNER)).isInstanceOfSatisfying(EnvelopeWire.Election.class, e -> {
             assertThat(e.channel()).isEqualTo(CHANNEL);
             assertThat(e.routed().signed().message()).isEqualTo(new ElectionMessage(true, 5));
         });
-        assertThat(EnvelopeWire.decode(block)).isInstanceOfSatisfying(EnvelopeWire.Blocks.class, b -> {
+        assertThat(EnvelopeWire.decode(block, SIGNER)).isInstanceOfSatisfying(EnvelopeWire.Blocks.class, b -> {
             assertThat(b.channel()).isEqualTo("other");
             assertThat(b.routed().signed().message()).isEqualTo(new BlockMessage.Prune());
         });
@@ -71,9 +71,9 @@ class ElectionWireTest {
         ByteString block = ByteString.copyFrom(BlockWire.encode(CHANNEL,
                 new SignedMessage<>(SIGNER, 2, new BlockMessage.Prune(), SIGNATURE)));
 
-        assertThatThrownBy(() -> BlockWire.decode(election)).isInstanceOf(MalformedMessageException.class)
+        assertThatThrownBy(() -> BlockWire.decode(election, SIGNER)).isInstanceOf(MalformedMessageException.class)
                 .hasMessageContaining("not a block message");
-        assertThatThrownBy(() -> ElectionWire.decode(block)).isInstanceOf(MalformedMessageException.class)
+        assertThatThrownBy(() -> ElectionWire.decode(block, SIGNER)).isInstanceOf(MalformedMessageException.class)
                 .hasMessageContaining("not an election message");
     }
 
@@ -87,7 +87,7 @@ class ElectionWireTest {
                 .build().toByteArray();
         byte[] both = concat(election, blockBody);
 
-        assertThat(EnvelopeWire.decode(ByteString.copyFrom(both))).isInstanceOf(EnvelopeWire.Blocks.class);
+        assertThat(EnvelopeWire.decode(ByteString.copyFrom(both), SIGNER)).isInstanceOf(EnvelopeWire.Blocks.class);
     }
 
     static Stream<Arguments> malformedEnvelopes() {
@@ -121,15 +121,15 @@ class ElectionWireTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("malformedEnvelopes")
     void aMalformedElectionEnvelopeIsRefusedWithItsReason(String name, ByteString envelope, String reason) {
-        assertThatThrownBy(() -> ElectionWire.decode(envelope)).isInstanceOf(MalformedMessageException.class)
+        assertThatThrownBy(() -> ElectionWire.decode(envelope, SIGNER)).isInstanceOf(MalformedMessageException.class)
                 .hasMessageContaining(reason);
         // The node's dispatcher refuses it too (the connection closes with the reason).
-        assertThatThrownBy(() -> EnvelopeWire.decode(envelope)).isInstanceOf(MalformedMessageException.class);
+        assertThatThrownBy(() -> EnvelopeWire.decode(envelope, SIGNER)).isInstanceOf(MalformedMessageException.class);
     }
 
     @Test
     void theValidBaseDecodes() throws MalformedMessageException {
-        assertThat(ElectionWire.decode(valid().toByteString()).signed().message()).isEqualTo(new ElectionMessage(true, 3));
+        assertThat(ElectionWire.decode(valid().toByteString(), SIGNER).signed().message()).isEqualTo(new ElectionMessage(true, 3));
     }
 
     private static SignedEnvelope valid() {

@@ -71,7 +71,7 @@ class MembershipWireTest {
         SignedMessage<SwimMessage> signed = new SignedMessage<>(SIGNER, Long.MAX_VALUE, message, SIGNATURE);
 
         MembershipWire.Received decoded = MembershipWire.decode(ByteString.copyFrom(MembershipWire.encode(signed,
-                peer -> peer.equals(OTHER) ? Optional.of(IDENTITY) : Optional.empty())));
+                peer -> peer.equals(OTHER) ? Optional.of(IDENTITY) : Optional.empty())), SIGNER);
 
         assertThat(decoded.signed().signer()).isEqualTo(SIGNER);
         assertThat(decoded.signed().sequence()).isEqualTo(Long.MAX_VALUE);
@@ -90,7 +90,7 @@ class MembershipWireTest {
         ByteString envelope = ByteString.copyFrom(MembershipWire.encode(new SignedMessage<>(SIGNER, 1, ping, SIGNATURE),
                 peer -> Optional.empty()));
 
-        assertThat(EnvelopeWire.decode(envelope)).isInstanceOfSatisfying(EnvelopeWire.Membership.class, m -> {
+        assertThat(EnvelopeWire.decode(envelope, SIGNER)).isInstanceOfSatisfying(EnvelopeWire.Membership.class, m -> {
             assertThat(m.channel()).isEmpty();
             assertThat(m.received().signed().message()).isEqualTo(ping);
         });
@@ -103,11 +103,11 @@ class MembershipWireTest {
         ByteString block = ByteString.copyFrom(BlockWire.encode("testchannel",
                 new SignedMessage<>(SIGNER, 2, new BlockMessage.Prune(), SIGNATURE)));
 
-        assertThatThrownBy(() -> BlockWire.decode(membership)).isInstanceOf(MalformedMessageException.class)
+        assertThatThrownBy(() -> BlockWire.decode(membership, SIGNER)).isInstanceOf(MalformedMessageException.class)
                 .hasMessageContaining("channel id is empty");
-        assertThatThrownBy(() -> OverlayWire.decode(membership)).isInstanceOf(MalformedMessageException.class)
+        assertThatThrownBy(() -> OverlayWire.decode(membership, SIGNER)).isInstanceOf(MalformedMessageException.class)
                 .hasMessageContaining("not an overlay message");
-        assertThatThrownBy(() -> MembershipWire.decode(block)).isInstanceOf(MalformedMessageException.class)
+        assertThatThrownBy(() -> MembershipWire.decode(block, SIGNER)).isInstanceOf(MalformedMessageException.class)
                 .hasMessageContaining("not a membership message");
     }
 
@@ -193,15 +193,15 @@ class MembershipWireTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("malformedEnvelopes")
     void aMalformedMembershipEnvelopeIsRefusedWithItsReason(String name, ByteString envelope, String reason) {
-        assertThatThrownBy(() -> MembershipWire.decode(envelope)).isInstanceOf(MalformedMessageException.class)
+        assertThatThrownBy(() -> MembershipWire.decode(envelope, SIGNER)).isInstanceOf(MalformedMessageException.class)
                 .hasMessageContaining(reason);
         // The node's dispatcher refuses it too (the connection closes with the reason).
-        assertThatThrownBy(() -> EnvelopeWire.decode(envelope)).isInstanceOf(MalformedMessageException.class);
+        assertThatThrownBy(() -> EnvelopeWire.decode(envelope, SIGNER)).isInstanceOf(MalformedMessageException.class);
     }
 
     @Test
     void theValidBaseDecodes() throws MalformedMessageException {
-        assertThat(MembershipWire.decode(valid().toByteString()).signed().message())
+        assertThat(MembershipWire.decode(valid().toByteString(), SIGNER).signed().message())
                 .isEqualTo(new SwimMessage.Ack(3, List.of()));
     }
 

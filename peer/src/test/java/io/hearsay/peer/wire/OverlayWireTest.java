@@ -62,7 +62,7 @@ class OverlayWireTest {
     void everyMessageRoundTripsWithEverySignedField(OverlayMessage message) throws MalformedMessageException {
         SignedMessage<OverlayMessage> signed = new SignedMessage<>(SIGNER, Long.MAX_VALUE, message, SIGNATURE);
 
-        SignedMessage<OverlayMessage> decoded = OverlayWire.decode(ByteString.copyFrom(OverlayWire.encode(signed)));
+        SignedMessage<OverlayMessage> decoded = OverlayWire.decode(ByteString.copyFrom(OverlayWire.encode(signed)), SIGNER);
 
         assertThat(decoded.signer()).isEqualTo(SIGNER);
         assertThat(decoded.sequence()).isEqualTo(Long.MAX_VALUE);
@@ -78,7 +78,7 @@ class OverlayWireTest {
         ByteString overlay = ByteString.copyFrom(OverlayWire.encode(
                 new SignedMessage<>(SIGNER, 1, new OverlayMessage.Anchoring(new AnchorMessage.Heartbeat()), SIGNATURE)));
 
-        assertThat(EnvelopeWire.decode(overlay)).isInstanceOfSatisfying(EnvelopeWire.Overlay.class, o -> {
+        assertThat(EnvelopeWire.decode(overlay, SIGNER)).isInstanceOfSatisfying(EnvelopeWire.Overlay.class, o -> {
             assertThat(o.channel()).isEmpty();
             assertThat(o.signed().message()).isEqualTo(new OverlayMessage.Anchoring(new AnchorMessage.Heartbeat()));
         });
@@ -94,13 +94,13 @@ class OverlayWireTest {
                 new SignedMessage<>(SIGNER, 2, new BlockMessage.Prune(), SIGNATURE)));
 
         // The channel codecs check the header first: an overlay envelope names no channel, so it is refused for that.
-        assertThatThrownBy(() -> BlockWire.decode(overlay)).isInstanceOf(MalformedMessageException.class)
+        assertThatThrownBy(() -> BlockWire.decode(overlay, SIGNER)).isInstanceOf(MalformedMessageException.class)
                 .hasMessageContaining("channel id is empty");
-        assertThatThrownBy(() -> ElectionWire.decode(overlay)).isInstanceOf(MalformedMessageException.class)
+        assertThatThrownBy(() -> ElectionWire.decode(overlay, SIGNER)).isInstanceOf(MalformedMessageException.class)
                 .hasMessageContaining("channel id is empty");
-        assertThatThrownBy(() -> OverlayWire.decode(election)).isInstanceOf(MalformedMessageException.class)
+        assertThatThrownBy(() -> OverlayWire.decode(election, SIGNER)).isInstanceOf(MalformedMessageException.class)
                 .hasMessageContaining("not an overlay message");
-        assertThatThrownBy(() -> OverlayWire.decode(block)).isInstanceOf(MalformedMessageException.class)
+        assertThatThrownBy(() -> OverlayWire.decode(block, SIGNER)).isInstanceOf(MalformedMessageException.class)
                 .hasMessageContaining("not an overlay message");
     }
 
@@ -172,15 +172,15 @@ class OverlayWireTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("malformedEnvelopes")
     void aMalformedOverlayEnvelopeIsRefusedWithItsReason(String name, ByteString envelope, String reason) {
-        assertThatThrownBy(() -> OverlayWire.decode(envelope)).isInstanceOf(MalformedMessageException.class)
+        assertThatThrownBy(() -> OverlayWire.decode(envelope, SIGNER)).isInstanceOf(MalformedMessageException.class)
                 .hasMessageContaining(reason);
         // The node's dispatcher refuses it too (the connection closes with the reason).
-        assertThatThrownBy(() -> EnvelopeWire.decode(envelope)).isInstanceOf(MalformedMessageException.class);
+        assertThatThrownBy(() -> EnvelopeWire.decode(envelope, SIGNER)).isInstanceOf(MalformedMessageException.class);
     }
 
     @Test
     void theValidBaseDecodes() throws MalformedMessageException {
-        assertThat(OverlayWire.decode(valid().toByteString()).message())
+        assertThat(OverlayWire.decode(valid().toByteString(), SIGNER).message())
                 .isEqualTo(new OverlayMessage.Anchoring(new AnchorMessage.HeartbeatAck(true)));
     }
 

@@ -27,7 +27,8 @@ import org.hyperledger.fabric.protos.common.Block;
  *   orderer ─▶ leader: commit ─▶ Push(block) ─▶ f neighbours: commit ─▶ Push ─▶ f more ...   (small blocks)
  *                                Announce(n, hash) ─▶ B: Request ─▶ A: Push ─▶ B commits ─▶ Announce ...  (large)
  *                                                      └─ no body after hedgeDelay: Request to 2nd announcer
- *   every heartbeatInterval: Heartbeat(height, head) ─▶ k neighbours ─▶ higher height or gap? RangeRepair
+ *   every heartbeatInterval: Heartbeat(height, head) ─▶ k neighbours (not those that claimed our height) ─▶ higher
+ *                            height or gap? RangeRepair
  * </pre>
  *
  * A deterministic state machine: it acts only in its handlers and timers, on one serial context, through
@@ -334,15 +335,22 @@ public final class BlockGossip {
             transport.send(peer, new BlockMessage.Graft());
         }
         long height = committedHeight();
-        BlockMessage.Heartbeat heartbeat = new BlockMessage.Heartbeat(height, committedHeadHash(),
-                config.pullOnHeartbeat());
+        BlockMessage.Heartbeat heartbeat = null;
         for (PkiId peer : membership.neighbours().sample(runtime.random(), config.heartbeatFanout(), null)) {
+            if (!config.pullOnHeartbeat() && repair.claimedHeight(peer) >= height) {
+                // It has every block this peer has (its own messages said so): our height would tell it nothing.
+                counters.increment(Counter.HEARTBEATS_SUPPRESSED);
+                continue;
+            }
+            if (heartbeat == null) {
+                heartbeat = new BlockMessage.Heartbeat(height, committedHeadHash(), config.pullOnHeartbeat());
+            }
             transport.send(peer, heartbeat);
         }
     }
 
     private void onHeartbeat(PkiId from, BlockMessage.Heartbeat heartbeat) {
-        repair.onClaim(from, heartbeat.height(), membership.neighbours());
+        repair.onStatedHeight(from, heartbeat.height(), membership.neighbours());
         if (heartbeat.pull()) {
             // Fabric's pull: after the digest wait, offer our newest blocks the sender lacks, as announcements.
             runtime.scheduler().schedule(config.pullResponseDelayMillis(), () -> answerPull(from, heartbeat.height()));

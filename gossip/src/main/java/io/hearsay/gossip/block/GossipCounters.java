@@ -35,7 +35,12 @@ public final class GossipCounters {
          */
         ANNOUNCES_SUPPRESSED,
         /** Tree push: new small blocks not pushed to an eager neighbour that had claimed them already (pushes crossed). */
-        PUSHES_SUPPRESSED
+        PUSHES_SUPPRESSED,
+        /**
+         * Heartbeats not sent because the neighbour had claimed this peer's height already: it can learn nothing from
+         * them (Fabric's pull heartbeats, which ask for blocks, are always sent).
+         */
+        HEARTBEATS_SUPPRESSED
     }
 
     private final long[] values = new long[Counter.values().length];

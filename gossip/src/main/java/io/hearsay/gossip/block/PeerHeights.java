@@ -51,9 +51,18 @@ final class PeerHeights {
 
     /** Records {@code height} for {@code peer}, keeping the higher of it and any earlier claim. */
     void raise(PkiId peer, long height) {
+        record(peer, height, true);
+    }
+
+    /** Records {@code height} for {@code peer}, replacing any earlier claim, higher or not. */
+    void set(PkiId peer, long height) {
+        record(peer, height, false);
+    }
+
+    private void record(PkiId peer, long height, boolean keepHigher) {
         int index = indexOf(peer);
         if (index >= 0) {
-            heights[index] = Math.max(heights[index], height);
+            heights[index] = keepHigher ? Math.max(heights[index], height) : height;
             return;
         }
         int at = -index - 1;

@@ -72,10 +72,28 @@ final class RangeRepair {
 
     /** {@code peer} says it has blocks below {@code height}. Only neighbours' claims are kept (bounded). */
     void onClaim(PkiId peer, long height, PeerSet neighbours) {
+        record(peer, height, neighbours, true);
+    }
+
+    /**
+     * {@code peer}'s heartbeat states its height now. Unlike the claim a push or an announcement implies, it replaces
+     * the recorded claim even if lower: a peer that restarted with fewer blocks (a wiped disk) must be told of blocks
+     * and sent heartbeats again. A heartbeat overtaken by a later message only makes the claim too low for a while,
+     * which costs at most a message the peer drops as stale.
+     */
+    void onStatedHeight(PkiId peer, long height, PeerSet neighbours) {
+        record(peer, height, neighbours, false);
+    }
+
+    private void record(PkiId peer, long height, PeerSet neighbours, boolean raiseOnly) {
         if (!neighbours.contains(peer)) {
             return;
         }
-        claimedHeights.raise(peer, height);
+        if (raiseOnly) {
+            claimedHeights.raise(peer, height);
+        } else {
+            claimedHeights.set(peer, height);
+        }
         if (claimedHeights.size() > neighbours.size()) {
             // Only former neighbours can make the map larger than the current neighbourhood: prune them.
             claimedHeights.retainAll(neighbours);
@@ -83,8 +101,9 @@ final class RangeRepair {
     }
 
     /**
-     * The height {@code peer} last claimed, 0 if none: it has every block below. Claims only rise, and honest peers
-     * claim only what they committed, so a claim above a block's number means the peer needs no news of it.
+     * The height {@code peer} last claimed, 0 if none: it has every block below. Claims rise but for a heartbeat stating
+     * less ({@link #onStatedHeight}), and honest peers claim only what they committed, so a claim above a block's number
+     * means the peer needs no news of it.
      */
     long claimedHeight(PkiId peer) {
         return claimedHeights.get(peer, 0L);

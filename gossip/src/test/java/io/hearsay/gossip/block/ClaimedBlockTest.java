@@ -129,4 +129,43 @@ class ClaimedBlockTest {
         assertThat(fabric.gossip.isStale(announceOf(fabric, 1))).as("fabric pushes to a fanout and announces nothing")
                 .isTrue();
     }
+
+    @Test
+    void aNeighbourThatClaimedOurHeightGetsNoHeartbeatUntilItStatesLess() {
+        BlockGossipHarness peer = new BlockGossipHarness(TREE, 3);
+        peer.push(HONEST, peer.block(1));
+        peer.deliver(OTHER, new BlockMessage.Heartbeat(2, HeaderHashes.of(peer.block(1)), false));
+        assertThat(peer.gossip.height()).isEqualTo(2);
+
+        peer.gossip.start();
+        peer.fireTimers();
+        assertThat(peer.sentTo(HONEST, BlockMessage.Heartbeat.class)).as("HONEST pushed block 1: it has our height").isEmpty();
+        assertThat(peer.sentTo(OTHER, BlockMessage.Heartbeat.class)).as("OTHER said height 2").isEmpty();
+        assertThat(peer.sentTo(FORGER, BlockMessage.Heartbeat.class)).as("FORGER said nothing: told")
+                .extracting(BlockMessage.Heartbeat::height).containsExactly(2L);
+        assertThat(peer.gossip.counters().get(Counter.HEARTBEATS_SUPPRESSED)).isEqualTo(2);
+
+        // OTHER restarted with less (a wiped disk): its heartbeat lowers its claim, so it hears of our blocks again.
+        peer.deliver(OTHER, new BlockMessage.Heartbeat(1, HeaderHashes.of(peer.block(0)), false));
+        peer.fireTimers();
+        assertThat(peer.sentTo(OTHER, BlockMessage.Heartbeat.class)).extracting(BlockMessage.Heartbeat::height)
+                .containsExactly(2L);
+        peer.push(HONEST, peer.block(2));
+        assertThat(peer.sentTo(OTHER, BlockMessage.Push.class)).as("pushed the next block")
+                .extracting(push -> push.block().getHeader().getNumber()).containsExactly(1L, 2L);
+    }
+
+    @Test
+    void fabricsPullHeartbeatsAreAlwaysSent() {
+        BlockGossipHarness peer = new BlockGossipHarness(BlockGossipConfig.fabric(), 3);
+        peer.push(HONEST, peer.block(1));
+        peer.deliver(OTHER, new BlockMessage.Heartbeat(2, HeaderHashes.of(peer.block(1)), true));
+
+        peer.gossip.start();
+        peer.fireTimers();
+        assertThat(peer.sentTo(HONEST, BlockMessage.Heartbeat.class)).as("a pull asks for blocks: sent whatever HONEST has")
+                .hasSize(1);
+        assertThat(peer.sentTo(OTHER, BlockMessage.Heartbeat.class)).hasSize(1);
+        assertThat(peer.gossip.counters().get(Counter.HEARTBEATS_SUPPRESSED)).isZero();
+    }
 }

@@ -10,7 +10,6 @@ import static com.google.protobuf.CodedOutputStream.computeUInt64Size;
 import io.hearsay.discovery.auth.SignedMessage;
 import io.hearsay.discovery.election.ElectionMessage;
 import io.hearsay.gossip.block.BlockMessage;
-import io.hearsay.identity.PkiId;
 import org.hyperledger.fabric.protos.common.Block;
 
 /**
@@ -22,8 +21,7 @@ import org.hyperledger.fabric.protos.common.Block;
  * unknown fields is counted at its canonical size).
  */
 public final class WireSize {
-    // SignedEnvelope's field numbers (gossip.proto).
-    private static final int SIGNER = 1;
+    // SignedEnvelope's field numbers (gossip.proto). Field 1, the signer, is left empty by senders (the link's peer).
     private static final int SEQUENCE = 2;
     private static final int SIGNATURE = 3;
     private static final int MESSAGE = 4;
@@ -43,7 +41,7 @@ public final class WireSize {
     }
 
     private static int header(String channel, SignedMessage<?> signed) {
-        return bytes(SIGNER, PkiId.LENGTH_BYTES) + uint64(SEQUENCE, signed.sequence())
+        return uint64(SEQUENCE, signed.sequence())
                 + bytes(SIGNATURE, signed.signature().length) + (channel.isEmpty() ? 0 : computeStringSize(CHANNEL, channel));
     }
 

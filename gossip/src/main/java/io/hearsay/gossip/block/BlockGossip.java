@@ -98,6 +98,13 @@ public final class BlockGossip {
      * advances the height. Bounded by the neighbourhood (a set of neighbours).
      */
     private final TreeSet<PkiId> graftWhenCommitted = new TreeSet<>();
+    /**
+     * The height each neighbour was last told by a new block pushed or announced to it (number + 1), so a heartbeat
+     * does not repeat it while blocks flow ({@link #heartbeat}). Bounded by the neighbourhood, as the claims are.
+     */
+    private final PeerHeights toldHeights = new PeerHeights();
+    /** When this peer's committed height last rose (clock milliseconds). */
+    private long heightRoseAtMillis;
 
     public BlockGossip(BlockGossipConfig config, BlockLedger ledger, Membership membership, PeerRuntime runtime,
             Transport<BlockMessage> transport, BlockGossipListener listener) {
@@ -108,7 +115,8 @@ public final class BlockGossip {
         this.transport = transport;
         this.listener = listener;
         this.seen = new SeenBlocks(config.seenBlocksMax());
-        this.deferred = new DeferredAnnouncements(runtime.scheduler(), config.announceDeferralMillis(), transport,
+        this.deferred = new DeferredAnnouncements(runtime.scheduler(), config.announceDeferralMillis(),
+                (peer, announce) -> tell(peer, announce, announce.number()),
                 (peer, announce) -> membership.neighbours().contains(peer)
                         && !hasClaimed(peer, announce, Counter.ANNOUNCES_SUPPRESSED));
         this.repair = new RangeRepair(config, runtime.fork(), transport, counters, listener, new RangeRepair.Blocks() {
@@ -335,10 +343,14 @@ public final class BlockGossip {
             transport.send(peer, new BlockMessage.Graft());
         }
         long height = committedHeight();
+        // While blocks flow, a neighbour that was pushed or announced the newest one knows our height; once the height
+        // has stood still for an interval it is told again, in case that message was lost.
+        boolean recentlyRisen = runtime.clock().nowMillis() - heightRoseAtMillis < config.heartbeatIntervalMillis();
         BlockMessage.Heartbeat heartbeat = null;
         for (PkiId peer : membership.neighbours().sample(runtime.random(), config.heartbeatFanout(), null)) {
-            if (!config.pullOnHeartbeat() && repair.claimedHeight(peer) >= height) {
-                // It has every block this peer has (its own messages said so): our height would tell it nothing.
+            if (!config.pullOnHeartbeat() && (repair.claimedHeight(peer) >= height
+                    || recentlyRisen && toldHeights.get(peer, 0L) >= height)) {
+                // It has every block this peer has (its own messages said so), or was just told our height.
                 counters.increment(Counter.HEARTBEATS_SUPPRESSED);
                 continue;
             }
@@ -615,6 +627,9 @@ public final class BlockGossip {
 
     /** Committed blocks, in order: out of the buffer, counted, reported, and forwarded if they are new. */
     private void onCommitted(List<Buffered> committed) {
+        if (!committed.isEmpty()) {
+            heightRoseAtMillis = runtime.clock().nowMillis();
+        }
         committed.forEach(buffered -> buffer.remove(buffered.block().getHeader().getNumber()));
         for (Buffered buffered : committed) {
             counters.increment(Counter.BLOCKS_COMMITTED);
@@ -649,7 +664,7 @@ public final class BlockGossip {
                 if (!pruned.contains(peer)) {
                     // An eager neighbour whose own push or announcement crossed ours has the block: spare the body.
                     if (!hasClaimed(peer, announce, Counter.PUSHES_SUPPRESSED)) {
-                        transport.send(peer, push);
+                        tell(peer, push, block);
                     }
                 } else if (!hasClaimed(peer, announce, Counter.ANNOUNCES_SUPPRESSED)) {
                     lazyPeers.add(peer);
@@ -658,7 +673,7 @@ public final class BlockGossip {
             for (PkiId peer : PeerSet.of(lazyPeers).sample(runtime.random(), config.treeAnnounceFanout(), null)) {
                 // One direction of each edge at once, the other after a short delay (see DeferredAnnouncements).
                 if (membership.self().compareTo(peer) < 0) {
-                    transport.send(peer, announce);
+                    tell(peer, announce, block);
                 } else {
                     deferred.add(peer, announce);
                 }
@@ -671,7 +686,7 @@ public final class BlockGossip {
             if (lazy) {
                 announce(peer, announce);
             } else {
-                transport.send(peer, push);
+                tell(peer, push, block);
             }
         }
         if (config.announceToAllNeighbours()) {
@@ -687,7 +702,22 @@ public final class BlockGossip {
     /** Sends {@code announce} to {@code peer} unless the peer has claimed the block already. */
     private void announce(PkiId peer, BlockMessage.Announce announce) {
         if (!hasClaimed(peer, announce, Counter.ANNOUNCES_SUPPRESSED)) {
-            transport.send(peer, announce);
+            tell(peer, announce, announce.number());
+        }
+    }
+
+    private void tell(PkiId peer, BlockMessage message, Block block) {
+        tell(peer, message, block.getHeader().getNumber());
+    }
+
+    /** Sends a new block's push or announcement, remembering that {@code peer} now knows we have blocks up to it. */
+    private void tell(PkiId peer, BlockMessage message, long number) {
+        transport.send(peer, message);
+        toldHeights.raise(peer, number + 1);
+        PeerSet neighbours = membership.neighbours();
+        if (toldHeights.size() > neighbours.size()) {
+            // Only former neighbours can make it larger than the neighbourhood: forget them.
+            toldHeights.retainAll(neighbours);
         }
     }
 

@@ -1,10 +1,10 @@
 package io.hearsay.gossip.block;
 
 import io.hearsay.discovery.runtime.Scheduler;
-import io.hearsay.discovery.runtime.Transport;
 import io.hearsay.identity.PkiId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.function.BiPredicate;
 
 /**
@@ -32,7 +32,7 @@ final class DeferredAnnouncements {
 
     private final Scheduler scheduler;
     private final long delayMillis;
-    private final Transport<BlockMessage> transport;
+    private final BiConsumer<PkiId, BlockMessage.Announce> send;
     private final BiPredicate<PkiId, BlockMessage.Announce> stillNeeded;
     private final List<Entry> entries = new ArrayList<>();
     private Scheduler.Timer flush;
@@ -41,11 +41,11 @@ final class DeferredAnnouncements {
      * @param stillNeeded asked for each entry when the delay is over: false (the peer claimed the block meanwhile, or
      *     is no longer a neighbour) drops it
      */
-    DeferredAnnouncements(Scheduler scheduler, long delayMillis, Transport<BlockMessage> transport,
+    DeferredAnnouncements(Scheduler scheduler, long delayMillis, BiConsumer<PkiId, BlockMessage.Announce> send,
             BiPredicate<PkiId, BlockMessage.Announce> stillNeeded) {
         this.scheduler = scheduler;
         this.delayMillis = delayMillis;
-        this.transport = transport;
+        this.send = send;
         this.stillNeeded = stillNeeded;
     }
 
@@ -81,7 +81,7 @@ final class DeferredAnnouncements {
         entries.clear();
         for (Entry entry : due) {
             if (stillNeeded.test(entry.peer(), entry.announce())) {
-                transport.send(entry.peer(), entry.announce());
+                send.accept(entry.peer(), entry.announce());
             }
         }
     }

@@ -47,6 +47,8 @@ final class BlockGossipHarness {
     final List<Event> events = new ArrayList<>();
     final BlockGossip gossip;
     private final HeldTimers timers = new HeldTimers();
+    /** The peer's clock: stands still unless a test moves it ({@link #advanceMillis}). */
+    private long nowMillis;
 
     /** A peer at height 1 (genesis only) of a chain of {@code blocks} genuine blocks after genesis. */
     BlockGossipHarness(BlockGossipConfig config, int blocks) {
@@ -73,7 +75,7 @@ final class BlockGossipHarness {
         held = holdCommits ? new HeldCommits(ledger) : null;
         StaticMembership membership = new StaticMembership(self, PeerSet.of(List.of(HONEST, OTHER, FORGER)),
                 Map.of(self, "Org1MSP", HONEST, "Org1MSP", OTHER, "Org1MSP", FORGER, "Org1MSP"));
-        PeerRuntime runtime = new PeerRuntime(() -> 0L, timers, RandomSource.seeded(7));
+        PeerRuntime runtime = new PeerRuntime(() -> nowMillis, timers, RandomSource.seeded(7));
         gossip = new BlockGossip(config, holdCommits ? held : ledger, membership, runtime, (to, message) -> sent.add(new Sent(to, message)),
                 new BlockGossipListener() {
                     @Override
@@ -339,6 +341,11 @@ final class BlockGossipHarness {
             pending.clear();
             due.forEach(Runnable::run);
         }
+    }
+
+    /** Moves the peer's clock; timers still fire only by {@link #fireTimers()}. */
+    void advanceMillis(long millis) {
+        nowMillis += millis;
     }
 
     /** Runs every timer pending now (not those they schedule), as if their delays had all passed. */

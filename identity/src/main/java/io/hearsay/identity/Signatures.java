@@ -13,6 +13,7 @@ import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 import org.bouncycastle.crypto.signers.ECDSASigner;
 import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
+import org.bouncycastle.crypto.signers.PlainDSAEncoding;
 import org.bouncycastle.crypto.signers.StandardDSAEncoding;
 import org.bouncycastle.math.ec.ECPoint;
 
@@ -65,7 +66,55 @@ public final class Signatures {
         verifyDigest(key, Hashes.sha256(message), rs);
     }
 
+    /**
+     * The same signature as {@code r ‖ s}, two 32-byte big-endian integers (IEEE P1363), instead of DER's 70–72 bytes:
+     * for our own gossip envelopes, where a small message is half signature. Fabric's own messages keep DER.
+     *
+     * @throws IdentityException {@code MALFORMED_SIGNATURE} if {@code der} is not a strict DER P-256 signature
+     */
+    public static byte[] toPlain(byte[] der) {
+        BigInteger[] rs = decodeDer(der);
+        try {
+            return PlainDSAEncoding.INSTANCE.encode(Crypto.DOMAIN.getN(), rs[0], rs[1]);
+        } catch (RuntimeException e) {
+            throw new IdentityException(Reason.MALFORMED_SIGNATURE, "signature values are out of range for P-256");
+        }
+    }
+
+    /**
+     * The DER form of a {@link #toPlain} signature, for {@link #verify}.
+     *
+     * @throws IdentityException {@code MALFORMED_SIGNATURE} if {@code plain} is not 64 bytes of r and s in [1, n − 1]
+     */
+    public static byte[] fromPlain(byte[] plain) {
+        BigInteger[] rs;
+        try {
+            rs = PlainDSAEncoding.INSTANCE.decode(Crypto.DOMAIN.getN(), plain);
+        } catch (RuntimeException e) {
+            rs = null;
+        }
+        // Bouncy Castle's decoding lets a zero through; no signature has one.
+        if (rs == null || rs[0].signum() == 0 || rs[1].signum() == 0) {
+            throw new IdentityException(Reason.MALFORMED_SIGNATURE,
+                    "signature is not r ‖ s: 64 bytes of two integers between 1 and the order of P-256");
+        }
+        try {
+            return StandardDSAEncoding.INSTANCE.encode(Crypto.DOMAIN.getN(), rs[0], rs[1]);
+        } catch (IOException e) {
+            throw new IllegalStateException("DER encoding of two integers cannot fail", e);
+        }
+    }
+
     private static BigInteger[] decodeLowS(byte[] signature) {
+        BigInteger[] rs = decodeDer(signature);
+        if (rs[1].compareTo(Crypto.HALF_ORDER) > 0) {
+            throw new IdentityException(Reason.HIGH_S_SIGNATURE,
+                    "signature has a high S value; signatures must be low-S normalised, as Fabric requires");
+        }
+        return rs;
+    }
+
+    private static BigInteger[] decodeDer(byte[] signature) {
         BigInteger[] rs;
         try {
             // decode() re-encodes and compares, so it accepts only the one strict DER form.
@@ -73,10 +122,6 @@ public final class Signatures {
             rs = StandardDSAEncoding.INSTANCE.decode(Crypto.DOMAIN.getN(), signature);
         } catch (IOException | RuntimeException e) {
             throw new IdentityException(Reason.MALFORMED_SIGNATURE, "signature is not a strict DER SEQUENCE{r, s}");
-        }
-        if (rs[1].compareTo(Crypto.HALF_ORDER) > 0) {
-            throw new IdentityException(Reason.HIGH_S_SIGNATURE,
-                    "signature has a high S value; signatures must be low-S normalised, as Fabric requires");
         }
         return rs;
     }

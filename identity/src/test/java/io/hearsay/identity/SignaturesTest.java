@@ -45,6 +45,45 @@ class SignaturesTest {
     }
 
     @Test
+    void thePlainFormIs64BytesAndConvertsBackToTheSameDer() throws Exception {
+        for (int i = 0; i < 200; i++) {
+            byte[] der = Signatures.sign(keys.getPrivate(), ("m" + i).getBytes(StandardCharsets.UTF_8));
+            byte[] plain = Signatures.toPlain(der);
+            assertThat(plain).hasSize(64);
+            BigInteger[] rs = StandardDSAEncoding.INSTANCE.decode(Crypto.DOMAIN.getN(), der);
+            assertThat(new BigInteger(1, java.util.Arrays.copyOfRange(plain, 0, 32))).isEqualTo(rs[0]);
+            assertThat(new BigInteger(1, java.util.Arrays.copyOfRange(plain, 32, 64))).isEqualTo(rs[1]);
+            assertThat(Signatures.fromPlain(plain)).isEqualTo(der);
+        }
+    }
+
+    @Test
+    void aMalformedPlainSignatureIsRefusedByName() {
+        byte[] plain = Signatures.toPlain(Signatures.sign(keys.getPrivate(), message));
+        byte[] zeroR = plain.clone();
+        java.util.Arrays.fill(zeroR, 0, 32, (byte) 0);
+        byte[] overOrder = plain.clone();
+        java.util.Arrays.fill(overOrder, 32, 64, (byte) 0xFF);
+        for (byte[] malformed : java.util.List.of(new byte[0], java.util.Arrays.copyOf(plain, 63),
+                java.util.Arrays.copyOf(plain, 65), zeroR, overOrder)) {
+            assertThatThrownBy(() -> Signatures.fromPlain(malformed)).isInstanceOfSatisfying(IdentityException.class,
+                    e -> assertThat(e.reason()).isEqualTo(Reason.MALFORMED_SIGNATURE));
+        }
+        assertThatThrownBy(() -> Signatures.toPlain(plain)).as("plain is not DER")
+                .isInstanceOfSatisfying(IdentityException.class, e -> assertThat(e.reason()).isEqualTo(Reason.MALFORMED_SIGNATURE));
+    }
+
+    @Test
+    void aHighSPlainSignatureStillFailsVerification() throws Exception {
+        BigInteger[] rs = StandardDSAEncoding.INSTANCE.decode(Crypto.DOMAIN.getN(),
+                Signatures.sign(keys.getPrivate(), message));
+        byte[] highS = org.bouncycastle.crypto.signers.PlainDSAEncoding.INSTANCE.encode(Crypto.DOMAIN.getN(), rs[0],
+                Crypto.DOMAIN.getN().subtract(rs[1]));
+        assertThatThrownBy(() -> Signatures.verify(keys.getPublic(), message, Signatures.fromPlain(highS)))
+                .isInstanceOfSatisfying(IdentityException.class, e -> assertThat(e.reason()).isEqualTo(Reason.HIGH_S_SIGNATURE));
+    }
+
+    @Test
     void signingIsDeterministicPerRfc6979() {
         assertThat(Signatures.sign(keys.getPrivate(), message)).isEqualTo(Signatures.sign(keys.getPrivate(), message));
     }

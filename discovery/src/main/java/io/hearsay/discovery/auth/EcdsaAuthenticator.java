@@ -3,6 +3,7 @@ package io.hearsay.discovery.auth;
 import io.hearsay.identity.Identity;
 import io.hearsay.identity.IdentityException;
 import io.hearsay.identity.PkiId;
+import io.hearsay.identity.Signatures;
 import io.hearsay.identity.SigningIdentity;
 import java.util.Optional;
 import java.util.function.Function;
@@ -10,7 +11,8 @@ import java.util.function.Function;
 /**
  * ECDSA P-256 signatures by the peer's signing identity, verified against the signer's certificate, which
  * {@code identities} looks up by PKI-ID among identities already validated by their organisation's CA
- * (the handshake and membership put them there).
+ * (the handshake and membership put them there). Signatures travel as {@code r ‖ s}, 64 bytes, not DER's 70–72
+ * ({@link Signatures#toPlain}); low-S is still required.
  */
 public final class EcdsaAuthenticator implements MessageAuthenticator {
     private final SigningIdentity self;
@@ -23,7 +25,7 @@ public final class EcdsaAuthenticator implements MessageAuthenticator {
 
     @Override
     public byte[] sign(byte[] content) {
-        return self.sign(content);
+        return Signatures.toPlain(self.sign(content));
     }
 
     @Override
@@ -31,7 +33,7 @@ public final class EcdsaAuthenticator implements MessageAuthenticator {
         Identity identity = identities.apply(signer)
                 .orElseThrow(() -> new AuthenticationException("signer " + signer + " has no validated identity"));
         try {
-            identity.verify(content, signature);
+            identity.verify(content, Signatures.fromPlain(signature));
         } catch (IdentityException e) {
             throw new AuthenticationException("signature of " + signer + " rejected: " + e.getMessage());
         }

@@ -11,7 +11,7 @@ import org.hyperledger.fabric.protos.common.Block;
 public sealed interface BlockMessage {
     /**
      * Fixed cost per message, as the simulator counts it: type, channel, sequence and signature (an ECDSA P-256
-     * signature is ~72 bytes; the sender is the link's, not on the wire). Measured on the wire: see {@code bench wire}.
+     * signature is 64 bytes; the sender is the link's, not on the wire). Measured on the wire: see {@code bench wire}.
      */
     int HEADER_BYTES = 100;
 

@@ -14,7 +14,7 @@ import io.hearsay.proto.gossip.SignedEnvelope;
  * codecs refuse a malformed header with the same reasons; overlay envelopes are node-level and name no channel.
  */
 record EnvelopeHeader(String channel, PkiId signer, long sequence, byte[] signature) {
-    /** An ECDSA P-256 signature in DER is at most 72 bytes; room for any curve we might add. */
+    /** An ECDSA P-256 signature is 64 bytes as sent (r ‖ s), at most 72 in DER; room for any curve we might add. */
     static final int SIGNATURE_BYTES_MAX = 144;
     /** Fabric limits channel names to 249 characters. */
     static final int CHANNEL_CHARS_MAX = 249;

@@ -14,6 +14,7 @@ import io.hearsay.discovery.auth.SignedMessage;
 import io.hearsay.discovery.election.ElectionMessage;
 import io.hearsay.discovery.routing.DeliveryOutcome;
 import io.hearsay.identity.PkiId;
+import io.hearsay.identity.Signatures;
 import io.hearsay.identity.SigningIdentity;
 import io.hearsay.peer.GossipPeer;
 import io.hearsay.peer.election.ElectionCodec;
@@ -91,7 +92,7 @@ class HostileOverlayTest {
         ElectionCodec election = ElectionCodec.forChannel("testchannel");
         // The hostile peer's real signature, over an election declaration's content with the same signer and sequence.
         long at = ++sequence;
-        byte[] signature = identity.sign(content(identity.pkiId(), at, new ElectionMessage(true, 5), election));
+        byte[] signature = Signatures.toPlain(identity.sign(content(identity.pkiId(), at, new ElectionMessage(true, 5), election)));
 
         sendRaw(OverlayWire.encode(new SignedMessage<>(identity.pkiId(), at, join(), signature)));
 
@@ -147,7 +148,7 @@ class HostileOverlayTest {
                 leakyIdentity.pkiId(), "Org2MSP", "10.9.9.9:7051", "peer4.org2.example.com:7051")));
         long at = ++sequence;
         byte[] envelope = OverlayWire.encode(new SignedMessage<>(leakyIdentity.pkiId(), at, attach,
-                leakyIdentity.sign(content(leakyIdentity.pkiId(), at, attach, new OverlayCodec()))));
+                Signatures.toPlain(leakyIdentity.sign(content(leakyIdentity.pkiId(), at, attach, new OverlayCodec())))));
 
         assertThat(leaky.network().send(anchor.id(), envelope, false)).isTrue();
 
@@ -176,7 +177,7 @@ class HostileOverlayTest {
         for (GossipPeer to : List.of(invisible, visible)) {
             long at = ++sequence;
             assertThat(asker.network().send(to.id(), OverlayWire.encode(new SignedMessage<>(askerIdentity.pkiId(), at, join(),
-                    askerIdentity.sign(content(askerIdentity.pkiId(), at, join(), new OverlayCodec())))), false)).isTrue();
+                    Signatures.toPlain(askerIdentity.sign(content(askerIdentity.pkiId(), at, join(), new OverlayCodec()))))), false)).isTrue();
         }
 
         await().atMost(Duration.ofSeconds(5)).until(() -> overlay(invisible).counters().refused(Refusal.NOT_VISIBLE) == 1);
@@ -206,7 +207,8 @@ class HostileOverlayTest {
 
     private byte[] signedBy(PkiId signer, OverlayMessage message, MessageCodec<OverlayMessage> codec) {
         long at = ++sequence;
-        return OverlayWire.encode(new SignedMessage<>(signer, at, message, identity.sign(content(signer, at, message, codec))));
+        return OverlayWire.encode(new SignedMessage<>(signer, at, message,
+                Signatures.toPlain(identity.sign(content(signer, at, message, codec)))));
     }
 
     /** {@code envelope} with its signer field set: senders leave it empty (the link's peer), a forger may name anyone. */

@@ -59,6 +59,8 @@ public final class BlockGossip {
         final boolean forward;
         final List<PkiId> announcers = new ArrayList<>();
         int asked;
+        /** When the first announcer was asked (clock milliseconds). */
+        long askedAtMillis;
         Scheduler.Timer hedge;
 
         Fetch(ByteString headerHash, int bodyBytes, boolean forward) {
@@ -75,6 +77,7 @@ public final class BlockGossip {
     private final Transport<BlockMessage> transport;
     private final BlockGossipListener listener;
     private final GossipCounters counters = new GossipCounters();
+    private final FetchPace fetchPace = new FetchPace();
     private final SeenBlocks seen;
     /** {@link #committedHeadHash()} as last read, and the ledger height it was read at. */
     private ByteString headHash;
@@ -242,6 +245,9 @@ public final class BlockGossip {
                 fetch.hedge.cancel();
             }
             fetches.remove(number);
+            if (fetch.asked > 0 && fetch.headerHash.equals(HeaderHashes.of(block))) {
+                fetchPace.record(fetch.bodyBytes, runtime.clock().nowMillis() - fetch.askedAtMillis);
+            }
         }
         if (!seen.add(idOf(block))) {
             counters.increment(Counter.DUPLICATE_BODIES);
@@ -304,8 +310,11 @@ public final class BlockGossip {
             pruned.remove(announcer);
         }
         counters.increment(fetch.asked == 1 ? Counter.REQUESTS_SENT : Counter.HEDGED_REQUESTS);
+        if (fetch.asked == 1) {
+            fetch.askedAtMillis = runtime.clock().nowMillis();
+        }
         transport.send(announcer, new BlockMessage.Request(number, fetch.headerHash, fetch.forward));
-        fetch.hedge = runtime.scheduler().schedule(config.hedgeDelayMillis(fetch.bodyBytes), () -> {
+        fetch.hedge = runtime.scheduler().schedule(fetchPace.hedgeDelayMillis(config, fetch.bodyBytes), () -> {
             Fetch current = fetches.get(number);
             if (current == fetch) {
                 if (fetch.asked < fetch.announcers.size()) {

@@ -1,6 +1,7 @@
 package io.hearsay.discovery.auth;
 
 import io.hearsay.discovery.membership.Membership;
+import io.hearsay.discovery.membership.SmallPeerSet;
 import io.hearsay.discovery.runtime.Clock;
 import io.hearsay.discovery.runtime.MessageHandler;
 import io.hearsay.discovery.runtime.Transport;
@@ -8,9 +9,7 @@ import io.hearsay.identity.PkiId;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
-import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Predicate;
@@ -101,11 +100,13 @@ public final class AuthenticatedChannel<M> implements MessageHandler<SignedMessa
     private int senderCount;
     private final EnumMap<Drop, Long> drops = new EnumMap<>(Drop.class);
     private long nextSequence;
-    /** The last message signed, and whom it went to: a multicast of one message is signed once. */
+    /**
+     * The last message signed, its signed envelope, and whom it went to: a multicast of one message is signed once,
+     * and every receiver is handed the same immutable envelope.
+     */
     private M lastMessage;
-    private long lastSequence;
-    private byte[] lastSignature;
-    private final List<PkiId> lastReceivers = new ArrayList<>(8);
+    private SignedMessage<M> lastSigned;
+    private final SmallPeerSet lastReceivers = new SmallPeerSet();
     private Predicate<M> stale = message -> false;
     private long staleSkipped;
     // Signature checks, for the node's metrics: plain fields, written on the protocol's thread and read by others
@@ -139,23 +140,21 @@ public final class AuthenticatedChannel<M> implements MessageHandler<SignedMessa
     /** The transport the protocol sends with: signs, then hands to the network. */
     public Transport<M> transport() {
         return (to, message) -> {
-            if (message == lastMessage && !lastReceivers.contains(to)) {
+            if (message == lastMessage && lastReceivers.add(to)) {
                 // The same message to another receiver (a push or announcement to several neighbours): its
                 // signature and sequence serve again. Each receiver still sees each sequence once, and only this
                 // peer can put its messages on its own links, so nothing here can be replayed.
-                lastReceivers.add(to);
-                network.send(to, new SignedMessage<>(self, lastSequence, message, lastSignature));
+                network.send(to, lastSigned);
                 return;
             }
             long sequence = nextSequence++;
             ContentWriter content = content(selfWords[0], selfWords[1], selfWords[2], selfWords[3], sequence, message);
             byte[] signature = authenticator.sign(content.buffer(), content.length());
             lastMessage = message;
-            lastSequence = sequence;
-            lastSignature = signature;
+            lastSigned = new SignedMessage<>(self, sequence, message, signature);
             lastReceivers.clear();
             lastReceivers.add(to);
-            network.send(to, new SignedMessage<>(self, sequence, message, signature));
+            network.send(to, lastSigned);
         };
     }
 

@@ -3,6 +3,7 @@ package io.hearsay.gossip.block;
 import com.google.protobuf.ByteString;
 import io.hearsay.discovery.membership.Membership;
 import io.hearsay.discovery.membership.PeerSet;
+import io.hearsay.discovery.membership.SmallPeerSet;
 import io.hearsay.discovery.runtime.PeerRuntime;
 import io.hearsay.discovery.runtime.Scheduler;
 import io.hearsay.discovery.runtime.Transport;
@@ -83,7 +84,7 @@ public final class BlockGossip {
     private final RangeRepair repair;
     private final List<Scheduler.Timer> timers = new ArrayList<>();
     /** Tree push: neighbours this peer no longer pushes small blocks to (and that no longer push to it). */
-    private final TreeSet<PkiId> pruned = new TreeSet<>();
+    private final SmallPeerSet pruned = new SmallPeerSet();
     /** Tree push: announcements to pruned neighbours ranked below this peer, held in case they claim the block first. */
     private final DeferredAnnouncements deferred;
     /** The run being committed, or null. Its blocks stay in {@link #buffer} until its outcome arrives. */

@@ -586,8 +586,8 @@ public final class BlockGossip {
         if (committing == null) {
             long height = ledger.height();
             if (height != headHashHeight) {
-                // One copy per new head, not one per heartbeat: an append-only chain changes its head only with its height.
-                headHash = ByteString.copyFrom(ledger.headHash());
+                // Read once per new head, not once per heartbeat: an append-only chain changes its head only with its height.
+                headHash = ledger.headHashString();
                 headHashHeight = height;
             }
             return headHash;

@@ -1,6 +1,9 @@
 package io.hearsay.identity;
 
 import com.google.protobuf.ByteString;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -13,6 +16,9 @@ import java.util.HexFormat;
  */
 public final class PkiId implements Comparable<PkiId> {
     public static final int LENGTH_BYTES = 32;
+    /** The ID's length in 8-byte words ({@link #word}). */
+    public static final int LENGTH_WORDS = LENGTH_BYTES / 8;
+    private static final VarHandle WORD = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     private final byte[] bytes;
     private final int hash;
@@ -56,6 +62,14 @@ public final class PkiId implements Comparable<PkiId> {
 
     public byte[] toBytes() {
         return bytes.clone();
+    }
+
+    /**
+     * Bytes {@code 8 * index} to {@code 8 * index + 7} as a big-endian long ({@code index} 0 to {@link #LENGTH_WORDS}
+     * - 1): the ID read without a copy, e.g. into content to be signed.
+     */
+    public long word(int index) {
+        return (long) WORD.get(bytes, 8 * index);
     }
 
     public ByteString toByteString() {

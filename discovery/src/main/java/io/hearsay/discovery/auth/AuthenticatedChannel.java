@@ -1,16 +1,12 @@
 package io.hearsay.discovery.auth;
 
 import io.hearsay.discovery.membership.Membership;
+import io.hearsay.discovery.membership.SmallPeerSet;
 import io.hearsay.discovery.runtime.Clock;
 import io.hearsay.discovery.runtime.MessageHandler;
 import io.hearsay.discovery.runtime.Transport;
 import io.hearsay.identity.PkiId;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
-import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Predicate;
@@ -31,46 +27,14 @@ import java.util.function.Predicate;
  * protocol, and other senders are unaffected. Single-threaded, like the protocol it wraps.
  *
  * <p>Built for 100,000 instances in one simulator process, where every object a message touches is a cache
- * miss: a sender's state is one object found by one probe, and the signed content is written into one
- * buffer per thread rather than assembled from fresh arrays.
+ * miss: a sender's state is one row of one array ({@link SenderStates}), a multicast is signed once and its
+ * envelope shared, and the signed content is written into one buffer per thread rather than assembled from
+ * fresh arrays.
  */
 public final class AuthenticatedChannel<M> implements MessageHandler<SignedMessage<M>> {
     /** Why a message was dropped. */
     public enum Drop { RATE_LIMITED, SIGNER_MISMATCH, UNKNOWN_ORGANIZATION, REPLAYED, TOO_OLD, BAD_SIGNATURE }
 
-    /**
-     * What this peer keeps per sender, in one object (a sender's state is most of a simulated peer's memory):
-     * its replay window (the class it extends), its token bucket, and its PKI-ID as the four big-endian words
-     * that begin every content it signs. The window exists from the sender's first message, before any of its
-     * messages passed the checks; that changes nothing, as a window changes only when a verified message is
-     * recorded.
-     */
-    private static final class Sender extends ReplayWindow {
-        final PkiId id;
-        // The PKI-ID's 32 bytes inline rather than as an array: written with writeLong they are the same bytes,
-        // and reading them costs no second cache miss.
-        final long id0;
-        final long id1;
-        final long id2;
-        final long id3;
-        // The token bucket: messages this sender may still send now (the refill rate and burst are the channel's).
-        double tokens;
-        long lastMillis;
-
-        Sender(PkiId id, IntegrityConfig config, long nowMillis) {
-            super(config.replayWindowMessages());
-            this.id = id;
-            long[] words = words(id);
-            this.id0 = words[0];
-            this.id1 = words[1];
-            this.id2 = words[2];
-            this.id3 = words[3];
-            this.tokens = config.burstMessagesMax();
-            this.lastMillis = nowMillis;
-        }
-    }
-
-    private static final VarHandle WORD = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
     /**
      * One writer per thread for the content being signed or verified: it is used and done with before anything
      * else runs on the thread, and 100,000 simulated channels share one buffer that stays in cache.
@@ -93,19 +57,17 @@ public final class AuthenticatedChannel<M> implements MessageHandler<SignedMessa
     private final double burst;
     /** This peer's PKI-ID as big-endian words, the start of every content it signs. */
     private final long[] selfWords;
-    /**
-     * Senders by PKI-ID, open addressing (linear probing, at most half full). Looked up per message, never
-     * iterated, so its order cannot leak into a decision. Grows with the senders, as the map it replaced did.
-     */
-    private Sender[] senders = new Sender[16];
-    private int senderCount;
+    /** Each sender's token bucket and replay window. */
+    private final SenderStates senders;
     private final EnumMap<Drop, Long> drops = new EnumMap<>(Drop.class);
     private long nextSequence;
-    /** The last message signed, and whom it went to: a multicast of one message is signed once. */
+    /**
+     * The last message signed, its signed envelope, and whom it went to: a multicast of one message is signed once,
+     * and every receiver is handed the same immutable envelope.
+     */
     private M lastMessage;
-    private long lastSequence;
-    private byte[] lastSignature;
-    private final List<PkiId> lastReceivers = new ArrayList<>(8);
+    private SignedMessage<M> lastSigned;
+    private final SmallPeerSet lastReceivers = new SmallPeerSet();
     private Predicate<M> stale = message -> false;
     private long staleSkipped;
     // Signature checks, for the node's metrics: plain fields, written on the protocol's thread and read by others
@@ -132,30 +94,29 @@ public final class AuthenticatedChannel<M> implements MessageHandler<SignedMessa
         this.dropListener = dropListener;
         this.ratePerMilli = config.messagesPerSecondMax() / 1000.0;
         this.burst = config.burstMessagesMax();
-        this.selfWords = words(self);
+        this.selfWords = new long[] {self.word(0), self.word(1), self.word(2), self.word(3)};
+        this.senders = new SenderStates(config.replayWindowMessages());
         this.nextSequence = firstSequence;
     }
 
     /** The transport the protocol sends with: signs, then hands to the network. */
     public Transport<M> transport() {
         return (to, message) -> {
-            if (message == lastMessage && !lastReceivers.contains(to)) {
+            if (message == lastMessage && lastReceivers.add(to)) {
                 // The same message to another receiver (a push or announcement to several neighbours): its
                 // signature and sequence serve again. Each receiver still sees each sequence once, and only this
                 // peer can put its messages on its own links, so nothing here can be replayed.
-                lastReceivers.add(to);
-                network.send(to, new SignedMessage<>(self, lastSequence, message, lastSignature));
+                network.send(to, lastSigned);
                 return;
             }
             long sequence = nextSequence++;
             ContentWriter content = content(selfWords[0], selfWords[1], selfWords[2], selfWords[3], sequence, message);
             byte[] signature = authenticator.sign(content.buffer(), content.length());
             lastMessage = message;
-            lastSequence = sequence;
-            lastSignature = signature;
+            lastSigned = new SignedMessage<>(self, sequence, message, signature);
             lastReceivers.clear();
             lastReceivers.add(to);
-            network.send(to, new SignedMessage<>(self, sequence, message, signature));
+            network.send(to, lastSigned);
         };
     }
 
@@ -186,8 +147,10 @@ public final class AuthenticatedChannel<M> implements MessageHandler<SignedMessa
     /** Where the network delivers: checks, then passes the message to the protocol. */
     @Override
     public void onMessage(PkiId from, SignedMessage<M> signed) {
-        Sender sender = sender(from);
-        if (!tryTake(sender, clock.nowMillis())) {
+        long nowMillis = clock.nowMillis();
+        int row = senders.rowOf(from, burst, nowMillis);
+        long[] state = senders.rows();
+        if (!tryTake(state, row, nowMillis)) {
             drop(Drop.RATE_LIMITED, from, "over " + config.messagesPerSecondMax() + " messages/s");
             return;
         }
@@ -199,7 +162,8 @@ public final class AuthenticatedChannel<M> implements MessageHandler<SignedMessa
             drop(Drop.UNKNOWN_ORGANIZATION, from, "sender belongs to no organisation this peer knows");
             return;
         }
-        ReplayWindow.Verdict verdict = sender.check(signed.sequence());
+        int window = row + SenderStates.WINDOW;
+        ReplayWindow.Verdict verdict = ReplayWindow.check(state, window, senders.windowWords(), signed.sequence());
         if (verdict != ReplayWindow.Verdict.FRESH) {
             drop(verdict == ReplayWindow.Verdict.REPLAYED ? Drop.REPLAYED : Drop.TOO_OLD, from,
                     "sequence " + signed.sequence() + " " + (verdict == ReplayWindow.Verdict.REPLAYED
@@ -211,7 +175,9 @@ public final class AuthenticatedChannel<M> implements MessageHandler<SignedMessa
             return;
         }
         try {
-            ContentWriter content = content(sender.id0, sender.id1, sender.id2, sender.id3, signed.sequence(),
+            // The signer's words come from the PKI-ID itself: 100,000 peers share one set of IDs, and a copy per
+            // sender in every receiver's table made the table half as large again.
+            ContentWriter content = content(from.word(0), from.word(1), from.word(2), from.word(3), signed.sequence(),
                     signed.message());
             authenticator.verify(from, content.buffer(), content.length(), signed.signature());
         } catch (AuthenticationException e) {
@@ -220,7 +186,7 @@ public final class AuthenticatedChannel<M> implements MessageHandler<SignedMessa
             return;
         }
         verificationsPassed++;
-        sender.record(signed.sequence());
+        ReplayWindow.record(state, window, senders.windowWords(), signed.sequence());
         protocol.onMessage(from, signed.message());
     }
 
@@ -241,55 +207,23 @@ public final class AuthenticatedChannel<M> implements MessageHandler<SignedMessa
         return out;
     }
 
-    /** The state kept for {@code from}, created (its bucket full as of now) on its first message. */
-    private Sender sender(PkiId from) {
-        int mask = senders.length - 1;
-        int slot = from.hashCode() & mask;
-        for (Sender candidate = senders[slot]; candidate != null; candidate = senders[slot]) {
-            if (candidate.id == from || candidate.id.equals(from)) {
-                return candidate;
-            }
-            slot = (slot + 1) & mask;
+    /**
+     * Takes one of the sender's tokens (its row at {@code row}), if any is left after refilling for the time since
+     * its last message.
+     */
+    private boolean tryTake(long[] state, int row, long nowMillis) {
+        double tokens = Double.longBitsToDouble(state[row + SenderStates.TOKENS]);
+        long lastMillis = state[row + SenderStates.LAST_MILLIS];
+        if (nowMillis > lastMillis) {
+            tokens = Math.min(burst, tokens + (nowMillis - lastMillis) * ratePerMilli);
+            state[row + SenderStates.LAST_MILLIS] = nowMillis;
         }
-        Sender created = new Sender(from, config, clock.nowMillis());
-        senders[slot] = created;
-        if (++senderCount * 2 > senders.length) {
-            Sender[] old = senders;
-            senders = new Sender[old.length * 2];
-            for (Sender kept : old) {
-                if (kept != null) {
-                    int at = kept.id.hashCode() & (senders.length - 1);
-                    while (senders[at] != null) {
-                        at = (at + 1) & (senders.length - 1);
-                    }
-                    senders[at] = kept;
-                }
-            }
-        }
-        return created;
-    }
-
-    /** Takes one of the sender's tokens, if any is left after refilling for the time since its last message. */
-    private boolean tryTake(Sender sender, long nowMillis) {
-        if (nowMillis > sender.lastMillis) {
-            sender.tokens = Math.min(burst, sender.tokens + (nowMillis - sender.lastMillis) * ratePerMilli);
-            sender.lastMillis = nowMillis;
-        }
-        if (sender.tokens >= 1) {
-            sender.tokens -= 1;
+        if (tokens >= 1) {
+            state[row + SenderStates.TOKENS] = Double.doubleToRawLongBits(tokens - 1);
             return true;
         }
+        state[row + SenderStates.TOKENS] = Double.doubleToRawLongBits(tokens);
         return false;
-    }
-
-    /** A PKI-ID's 32 bytes as four big-endian longs. */
-    private static long[] words(PkiId id) {
-        byte[] bytes = id.toBytes();
-        long[] words = new long[PkiId.LENGTH_BYTES / 8];
-        for (int i = 0; i < words.length; i++) {
-            words[i] = (long) WORD.get(bytes, 8 * i);
-        }
-        return words;
     }
 
     private void drop(Drop reason, PkiId from, String detail) {

@@ -1,5 +1,7 @@
 package io.hearsay.discovery.auth;
 
+import java.util.Arrays;
+
 /**
  * Anti-replay for one signer's sequence numbers, as IPsec does it: the highest sequence seen and a bitmap
  * of the {@code size} below it. A sequence seen before is a replay; one below the window is too old to
@@ -11,49 +13,80 @@ package io.hearsay.discovery.auth;
  * those of the shift register, bit for bit: bit {@code age} of the register (sequence {@code highest - age})
  * is ring bit {@code (highest - age) mod size}.
  *
- * <p>Not final: {@link AuthenticatedChannel} extends it with the rest of a sender's state, one object per sender.
+ * <p>A window is {@link #longs} consecutive longs of some array, the highest sequence then the bitmap's words:
+ * {@link SenderStates} keeps every sender's window inside the sender's row, so a delivery reads its sender's
+ * state from one place. The static methods work on such a region; an instance is a window in an array of its own.
  */
-class ReplayWindow {
+final class ReplayWindow {
     /** Outcome of {@link #check}. */
     enum Verdict { FRESH, REPLAYED, TOO_OLD }
 
-    private final long[] bits;
-    private final int size;
-    /** {@code size - 1} if size is a power of two (the default 1,024 is), so the modulo is a mask; else -1. */
-    private final int mask;
-    private long highest = -1;
+    private static final int HIGHEST = 0;
+    private static final int BITS = 1;
+
+    private final long[] state;
+    private final int words;
 
     ReplayWindow(int size) {
-        // Whole words only, so no bit beyond the window survives a shift.
-        this.bits = new long[(size + 63) / 64];
-        this.size = bits.length * 64;
-        this.mask = Integer.bitCount(this.size) == 1 ? this.size - 1 : -1;
+        this.words = words(size);
+        this.state = new long[longs(size)];
+        clear(state, 0);
+    }
+
+    Verdict check(long sequence) {
+        return check(state, 0, words, sequence);
+    }
+
+    void record(long sequence) {
+        record(state, 0, words, sequence);
+    }
+
+    /** The bitmap's words for a window of {@code size} messages: whole words, so no bit beyond it survives. */
+    static int words(int size) {
+        return (size + 63) / 64;
+    }
+
+    /** Longs a window of {@code size} messages takes: the highest sequence and the bitmap. */
+    static int longs(int size) {
+        return BITS + words(size);
+    }
+
+    /** Makes the region at {@code at} an empty window: nothing seen yet. */
+    static void clear(long[] state, int at) {
+        state[at + HIGHEST] = -1;
     }
 
     /** Classifies {@code sequence} without recording it (record only once the signature verified). */
-    Verdict check(long sequence) {
+    static Verdict check(long[] state, int at, int words, long sequence) {
+        long highest = state[at + HIGHEST];
         if (sequence > highest) {
             return Verdict.FRESH;
         }
         long age = highest - sequence;
-        if (age >= size) {
+        if (age >= (long) words << 6) {
             return Verdict.TOO_OLD;
         }
-        return isSet(registerPosition(age)) ? Verdict.REPLAYED : Verdict.FRESH;
+        int bit = ringBit(words, highest - registerPosition(words, age));
+        return (state[at + BITS + (bit >>> 6)] & (1L << bit)) != 0 ? Verdict.REPLAYED : Verdict.FRESH;
     }
 
-    void record(long sequence) {
+    static void record(long[] state, int at, int words, long sequence) {
+        long highest = state[at + HIGHEST];
+        long position;
         if (sequence > highest) {
             if (highest < 0) {
-                java.util.Arrays.fill(bits, 0);
+                Arrays.fill(state, at + BITS, at + BITS + words, 0);
             } else {
-                forget(highest + 1, sequence - highest);
+                forget(state, at, words, highest + 1, sequence - highest);
             }
             highest = sequence;
-            set(0);
+            state[at + HIGHEST] = highest;
+            position = 0;
         } else {
-            set(registerPosition(highest - sequence));
+            position = registerPosition(words, highest - sequence);
         }
+        int bit = ringBit(words, highest - position);
+        state[at + BITS + (bit >>> 6)] |= 1L << bit;
     }
 
     /**
@@ -62,43 +95,35 @@ class ReplayWindow {
      * overflowed to a negative number lands where the register's arithmetic put it, and out of range throws
      * as the register's array did.
      */
-    private long registerPosition(long age) {
+    private static long registerPosition(int words, long age) {
         int word = (int) (age >>> 6);
-        if (word < 0 || word >= bits.length) {
-            throw new ArrayIndexOutOfBoundsException("Index " + word + " out of bounds for length " + bits.length);
+        if (word < 0 || word >= words) {
+            throw new ArrayIndexOutOfBoundsException("Index " + word + " out of bounds for length " + words);
         }
         return ((long) word << 6) | (age & 63);
     }
 
-    /** Ring bit of sequence {@code highest - position}. */
-    private boolean isSet(long position) {
-        int bit = ringBit(highest - position);
-        return (bits[bit >>> 6] & (1L << bit)) != 0;
-    }
-
-    private void set(long position) {
-        int bit = ringBit(highest - position);
-        bits[bit >>> 6] |= 1L << bit;
-    }
-
-    private int ringBit(long sequence) {
-        return mask >= 0 ? (int) (sequence & mask) : (int) Math.floorMod(sequence, (long) size);
+    /** The ring bit of {@code sequence}: a mask if the window's size is a power of two (the default 1,024 is). */
+    private static int ringBit(int words, long sequence) {
+        int size = words << 6;
+        return (words & (words - 1)) == 0 ? (int) (sequence & (size - 1)) : (int) Math.floorMod(sequence, (long) size);
     }
 
     /** Clears the bits of {@code count} sequences from {@code first} on (never recorded: the sender skipped them). */
-    private void forget(long first, long count) {
+    private static void forget(long[] state, int at, int words, long first, long count) {
+        int size = words << 6;
         if (count >= size) {
-            java.util.Arrays.fill(bits, 0);
+            Arrays.fill(state, at + BITS, at + BITS + words, 0);
             return;
         }
-        int bit = ringBit(first);
+        int bit = ringBit(words, first);
         long left = count;
         while (left > 0) {
             int word = bit >>> 6;
             int offset = bit & 63;
             int span = (int) Math.min(64 - offset, left);
             long mask = span == 64 ? -1L : ((1L << span) - 1) << offset;
-            bits[word] &= ~mask;
+            state[at + BITS + word] &= ~mask;
             left -= span;
             bit += span;
             if (bit == size) {

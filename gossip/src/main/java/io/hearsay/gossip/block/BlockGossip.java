@@ -3,6 +3,7 @@ package io.hearsay.gossip.block;
 import com.google.protobuf.ByteString;
 import io.hearsay.discovery.membership.Membership;
 import io.hearsay.discovery.membership.PeerSet;
+import io.hearsay.discovery.membership.SmallPeerSet;
 import io.hearsay.discovery.runtime.PeerRuntime;
 import io.hearsay.discovery.runtime.Scheduler;
 import io.hearsay.discovery.runtime.Transport;
@@ -87,7 +88,7 @@ public final class BlockGossip {
     private final RangeRepair repair;
     private final List<Scheduler.Timer> timers = new ArrayList<>();
     /** Tree push: neighbours this peer no longer pushes small blocks to (and that no longer push to it). */
-    private final TreeSet<PkiId> pruned = new TreeSet<>();
+    private final SmallPeerSet pruned = new SmallPeerSet();
     /** Tree push: announcements to pruned neighbours ranked below this peer, held in case they claim the block first. */
     private final DeferredAnnouncements deferred;
     /** The run being committed, or null. Its blocks stay in {@link #buffer} until its outcome arrives. */
@@ -614,8 +615,8 @@ public final class BlockGossip {
         if (committing == null) {
             long height = ledger.height();
             if (height != headHashHeight) {
-                // One copy per new head, not one per heartbeat: an append-only chain changes its head only with its height.
-                headHash = ByteString.copyFrom(ledger.headHash());
+                // Read once per new head, not once per heartbeat: an append-only chain changes its head only with its height.
+                headHash = ledger.headHashString();
                 headHashHeight = height;
             }
             return headHash;

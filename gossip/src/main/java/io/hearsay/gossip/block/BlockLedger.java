@@ -1,5 +1,6 @@
 package io.hearsay.gossip.block;
 
+import com.google.protobuf.ByteString;
 import io.hearsay.ledger.BlockRejectedException;
 import io.hearsay.ledger.Ledger;
 import java.util.List;
@@ -24,6 +25,14 @@ public interface BlockLedger {
 
     /** Header hash of the last block. */
     byte[] headHash();
+
+    /**
+     * {@link #headHash()} as a {@code ByteString}, what heartbeats carry: a ledger that holds it as one returns it
+     * without the two copies (out of the ledger, into a {@code ByteString}) this default makes.
+     */
+    default ByteString headHashString() {
+        return ByteString.copyFrom(headHash());
+    }
 
     Optional<Block> block(long number);
 

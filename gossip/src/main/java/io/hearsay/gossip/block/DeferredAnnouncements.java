@@ -58,6 +58,11 @@ final class DeferredAnnouncements {
 
     /** True if an announcement of block {@code number} waits here: a claim of it may still spare a message. */
     boolean holds(long number) {
+        if (flush == null) {
+            // Nothing held (a flush is pending exactly while entries are): asked of most messages a peer receives,
+            // so the list, another object, is read only when it has entries.
+            return false;
+        }
         for (Entry entry : entries) {
             if (entry.announce().number() == number) {
                 return true;

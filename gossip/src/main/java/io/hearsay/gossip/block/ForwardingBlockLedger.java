@@ -1,5 +1,6 @@
 package io.hearsay.gossip.block;
 
+import com.google.protobuf.ByteString;
 import io.hearsay.ledger.BlockRejectedException;
 import java.util.List;
 import java.util.Optional;
@@ -21,6 +22,11 @@ public abstract class ForwardingBlockLedger implements BlockLedger {
     @Override
     public byte[] headHash() {
         return delegate.headHash();
+    }
+
+    @Override
+    public ByteString headHashString() {
+        return delegate.headHashString();
     }
 
     @Override

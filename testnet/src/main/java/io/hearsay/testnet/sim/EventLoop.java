@@ -11,21 +11,28 @@ import java.util.function.BooleanSupplier;
  * wall clock, so a run is a function of its seed. Bounded: a run stops with an error past
  * {@code eventsMax} events rather than spinning for ever on a protocol that never quiesces.
  *
- * <p>Two structures hold the queue, because nearly every event is a message delivery due within a few
- * milliseconds, while timers lie seconds ahead:
+ * <p>Three structures hold the queue, because nearly every event is a message delivery due within a few
+ * milliseconds, most timers lie tens of milliseconds to seconds ahead, and a few lie further:
  *
  * <pre>
- *   near: a wheel of {@value #WHEEL_MICROS} one-microsecond buckets covering [now, now + wheel): each bucket
- *         a FIFO list (same instant: scheduling order), found through a bitmap. O(1) in and out.
- *   far:  a 4-ary min-heap over parallel arrays (time, sequence, action) for events at or beyond now + wheel.
+ *   near: a wheel of {@value #WHEEL_MICROS} one-microsecond buckets, each a FIFO list (same instant: scheduling
+ *         order), found through a bitmap. It holds every event of the mid buckets up to {@code drainedUpTo}, the
+ *         one after now's: [now, (now / span + 2) * span) with span = {@value #MID_SPAN_MICROS} µs, within the wheel.
+ *   mid:  a ring of {@value #MID_BUCKETS} buckets of {@value #MID_SPAN_MICROS} µs each (about 16.8 s), each a FIFO
+ *         list of events in scheduling order, found through a bitmap; for events in the buckets after drainedUpTo.
+ *   far:  a 4-ary min-heap over parallel arrays (time, sequence, action) for events beyond the mid ring.
  *
- *   schedule(t):  t - now &lt; wheel ? append to bucket t : push on the heap
- *   time moves:   every heap event now inside the wheel moves to its bucket, in (time, sequence) order,
- *                 before anything else is scheduled, so it precedes any later event for the same instant
+ *   schedule(t):  t's mid bucket &lt;= drainedUpTo ? append to near bucket t : in the ring ? append to mid bucket : heap
+ *   time moves:   drainedUpTo follows it; each mid bucket that enters the ring's far end first takes the heap's
+ *                 events for it, in (time, sequence) order, and each bucket drainedUpTo reaches moves, in its order,
+ *                 into the near buckets of its events' instants
  * </pre>
  *
- * Each near event is therefore before every far one, and the order is exactly (time, scheduling order), as
- * with the {@code PriorityQueue} this replaced; a 100,000-peer run spent a quarter of its time in that queue.
+ * An event enters the near wheel (or a mid bucket) only after every earlier-scheduled event of its instant did, so
+ * each near bucket runs in scheduling order; every near event precedes every mid event, and every mid event every
+ * heap event. The order is therefore exactly (time, scheduling order), as with the {@code PriorityQueue} this
+ * replaced; a 100,000-peer run spent a quarter of its time in that queue, and a 10,000-peer run a tenth in the heap
+ * alone while timers (heartbeats, hedges, deferred announcements) all went through it.
  */
 public final class EventLoop implements Clock, Scheduler {
     /** A cancellable event: what {@link #schedule} returns. Skipped, uncounted, if cancelled before it is due. */
@@ -52,6 +59,13 @@ public final class EventLoop implements Clock, Scheduler {
     static final int WHEEL_MICROS = 8192;
     private static final int WHEEL_MASK = WHEEL_MICROS - 1;
     private static final int WHEEL_WORDS = WHEEL_MICROS / 64;
+    /** Microseconds a mid bucket spans: half the wheel, so the two buckets drained ahead of now fit in the wheel. */
+    static final int MID_SPAN_MICROS = WHEEL_MICROS / 2;
+    private static final int MID_SHIFT = Integer.numberOfTrailingZeros(MID_SPAN_MICROS);
+    /** Mid buckets in the ring: a power of two. */
+    static final int MID_BUCKETS = 4096;
+    private static final int MID_MASK = MID_BUCKETS - 1;
+    private static final int MID_WORDS = MID_BUCKETS / 64;
     private static final int CAPACITY_INITIAL = 1024;
     private static final int NONE = -1;
 
@@ -60,8 +74,21 @@ public final class EventLoop implements Clock, Scheduler {
     private final int[] bucketTail = new int[WHEEL_MICROS];
     private final long[] occupied = new long[WHEEL_WORDS];
     private int nearCount;
-    // Slots of near events: the action and the next slot in its bucket (or in the free list).
+    // The mid ring: per bucket the first and last slot of its FIFO list, and a bit per non-empty bucket.
+    private final int[] midHead = new int[MID_BUCKETS];
+    private final int[] midTail = new int[MID_BUCKETS];
+    private final long[] midOccupied = new long[MID_WORDS];
+    private int midCount;
+    /**
+     * Where the near wheel's window starts: now, or a little later while the wheel is empty and the next events lie
+     * in a mid bucket (the loop moves the window to them without moving the clock, which only events move).
+     */
+    private long wheelBase;
+    /** The last mid bucket (time / span) whose events are all in the near wheel: the window's start's bucket + 1. */
+    private long drainedUpTo = 1;
+    // Slots of near and mid events: the action, the time, and the next slot in its bucket (or in the free list).
     private Runnable[] slotActions = new Runnable[CAPACITY_INITIAL];
+    private long[] slotTimes = new long[CAPACITY_INITIAL];
     private int[] slotNext = new int[CAPACITY_INITIAL];
     private int slotsUsed;
     private int freeSlot = NONE;
@@ -80,6 +107,7 @@ public final class EventLoop implements Clock, Scheduler {
     public EventLoop(long eventsMax) {
         this.eventsMax = eventsMax;
         Arrays.fill(bucketHead, NONE);
+        Arrays.fill(midHead, NONE);
     }
 
     @Override
@@ -115,9 +143,16 @@ public final class EventLoop implements Clock, Scheduler {
         if (time < nowMicros) {
             throw new IllegalArgumentException("delay " + delayMicros + " µs overflows virtual time");
         }
+        if (time < wheelBase) {
+            // Scheduled between runs, after the window moved ahead of the clock: move the window back to the clock.
+            moveWheelTo(nowMicros);
+        }
         sequence++;
-        if (delayMicros < WHEEL_MICROS) {
-            append((int) (time & WHEEL_MASK), task);
+        long bucket = time >> MID_SHIFT;
+        if (bucket <= drainedUpTo) {
+            append((int) (time & WHEEL_MASK), newSlot(task, time));
+        } else if (bucket - drainedUpTo < MID_BUCKETS) {
+            appendMid((int) (bucket & MID_MASK), newSlot(task, time));
         } else {
             push(time, sequence, task);
         }
@@ -133,21 +168,32 @@ public final class EventLoop implements Clock, Scheduler {
      * {@code untilMicros}. Returns true if it stopped because the condition turned false.
      */
     public boolean runWhile(BooleanSupplier condition, long untilMicros) {
-        while (nearCount + farCount > 0) {
+        while (nearCount + midCount + farCount > 0) {
             if (!condition.getAsBoolean()) {
                 return true;
             }
             long time;
             Runnable action;
+            if (nearCount == 0 && midCount > 0) {
+                // The next event is in the first non-empty mid bucket: move the window to just before it, which
+                // drains it into the wheel.
+                long bucket = drainedUpTo + 1 + ((nextOccupiedMid((int) ((drainedUpTo + 1) & MID_MASK))
+                        - (drainedUpTo + 1)) & MID_MASK);
+                if (bucket << MID_SHIFT > untilMicros) {
+                    advanceTo(untilMicros);
+                    return false;
+                }
+                moveWheelTo((bucket - 1) << MID_SHIFT);
+            }
             if (nearCount > 0) {
-                int start = (int) (nowMicros & WHEEL_MASK);
+                int start = (int) (wheelBase & WHEEL_MASK);
                 int bucket = nextOccupied(start);
-                time = nowMicros + ((bucket - start) & WHEEL_MASK);
+                time = wheelBase + ((bucket - start) & WHEEL_MASK);
                 if (time > untilMicros) {
                     advanceTo(untilMicros);
                     return false;
                 }
-                action = takeFirst(bucket);
+                action = freeSlot(takeFirst(bucket));
             } else {
                 time = times[0];
                 if (time > untilMicros) {
@@ -176,90 +222,177 @@ public final class EventLoop implements Clock, Scheduler {
 
     /** Events in the queue, cancelled ones not yet due included. */
     public int pendingEvents() {
-        return nearCount + farCount;
+        return nearCount + midCount + farCount;
     }
 
-    /** Moves time to {@code time} and every heap event that is now inside the wheel into its bucket. */
+    /** Moves the clock, and the window with it, to {@code time}. */
     private void advanceTo(long time) {
-        if (time < nowMicros) {
-            rewind();
-        }
+        moveWheelTo(time);
         nowMicros = time;
-        while (farCount > 0 && times[0] - time < WHEEL_MICROS) {
+    }
+
+    /**
+     * Moves the near wheel's window to start at {@code time}, and {@code drainedUpTo} with it: the heap's events for
+     * each mid bucket entering the ring go to it, and each mid bucket reached goes to the near wheel. Nothing queued
+     * may lie before {@code time}.
+     */
+    private void moveWheelTo(long time) {
+        if (time < wheelBase) {
+            rewind(time);
+        }
+        wheelBase = time;
+        long target = (time >> MID_SHIFT) + 1;
+        while (drainedUpTo < target) {
+            if (midCount == 0) {
+                // Nothing in the ring: skip the empty buckets, up to where the heap's first event enters it.
+                long heapEnters = farCount > 0 ? (times[0] >> MID_SHIFT) - MID_BUCKETS : Long.MAX_VALUE;
+                drainedUpTo = Math.max(drainedUpTo, Math.min(target - 1, heapEnters));
+            }
+            drainedUpTo++;
+            takeFromHeap();
+            drainMid((int) (drainedUpTo & MID_MASK));
+        }
+    }
+
+    /** Moves every heap event now within the ring to its mid bucket, or the near wheel if drained, in heap order. */
+    private void takeFromHeap() {
+        while (farCount > 0 && (times[0] >> MID_SHIFT) - drainedUpTo < MID_BUCKETS) {
             long due = times[0];
             Runnable action = actions[0];
             removeFirst();
-            append((int) (due & WHEEL_MASK), action);
+            long bucket = due >> MID_SHIFT;
+            if (bucket <= drainedUpTo) {
+                append((int) (due & WHEEL_MASK), newSlot(action, due));
+            } else {
+                appendMid((int) (bucket & MID_MASK), newSlot(action, due));
+            }
         }
     }
 
     /**
-     * Time moves back only if {@link #runWhile} is asked to stop before the present (as the
-     * {@code PriorityQueue} loop allowed); the wheel's window would then no longer contain its events, so they
-     * all go to the heap, in order. They precede every heap event of the same instant, so fresh sequence
-     * numbers keep the order.
+     * The window moves back only if {@link #runWhile} is asked to stop before the present (as the
+     * {@code PriorityQueue} loop allowed), or an event is scheduled between runs after the window moved ahead of the
+     * clock (see {@link #wheelBase}); the wheel's and the ring's windows would then no longer contain their
+     * events, so they all go to the heap, in order, and come back as from the heap. No heap event shares an instant
+     * with them, so fresh sequence numbers keep the order.
      */
-    private void rewind() {
-        int start = (int) (nowMicros & WHEEL_MASK);
+    private void rewind(long time) {
+        int start = (int) (wheelBase & WHEEL_MASK);
         while (nearCount > 0) {
             int bucket = nextOccupied(start);
-            long time = nowMicros + ((bucket - start) & WHEEL_MASK);
-            push(time, ++sequence, takeFirst(bucket));
+            long due = wheelBase + ((bucket - start) & WHEEL_MASK);
+            push(due, ++sequence, freeSlot(takeFirst(bucket)));
         }
+        while (midCount > 0) {
+            int bucket = nextOccupiedMid((int) ((drainedUpTo + 1) & MID_MASK));
+            while (midHead[bucket] != NONE) {
+                int slot = takeFirstMid(bucket);
+                push(slotTimes[slot], ++sequence, freeSlot(slot));
+            }
+        }
+        drainedUpTo = (time >> MID_SHIFT) + 1;
+        takeFromHeap();
     }
 
-    // ---- the wheel ----
+    // ---- the near wheel and the mid ring: FIFO lists of slots ----
 
-    private void append(int bucket, Runnable action) {
+    private int newSlot(Runnable action, long time) {
         int slot = freeSlot;
         if (slot != NONE) {
             freeSlot = slotNext[slot];
         } else {
             if (slotsUsed == slotActions.length) {
                 slotActions = Arrays.copyOf(slotActions, slotsUsed * 2);
+                slotTimes = Arrays.copyOf(slotTimes, slotsUsed * 2);
                 slotNext = Arrays.copyOf(slotNext, slotsUsed * 2);
             }
             slot = slotsUsed++;
         }
         slotActions[slot] = action;
-        slotNext[slot] = NONE;
-        if (bucketHead[bucket] == NONE) {
-            bucketHead[bucket] = slot;
-            occupied[bucket >>> 6] |= 1L << bucket;
-        } else {
-            slotNext[bucketTail[bucket]] = slot;
-        }
-        bucketTail[bucket] = slot;
-        nearCount++;
+        slotTimes[slot] = time;
+        return slot;
     }
 
-    private Runnable takeFirst(int bucket) {
-        int slot = bucketHead[bucket];
+    /** Returns {@code slot} to the free list and its action, which it no longer holds, to the caller. */
+    private Runnable freeSlot(int slot) {
         Runnable action = slotActions[slot];
         slotActions[slot] = null;
-        int next = slotNext[slot];
-        bucketHead[bucket] = next;
-        if (next == NONE) {
-            occupied[bucket >>> 6] &= ~(1L << bucket);
-        }
         slotNext[slot] = freeSlot;
         freeSlot = slot;
-        nearCount--;
         return action;
     }
 
-    /** The first non-empty bucket at or after {@code start}, going round the wheel once. */
+    private void append(int bucket, int slot) {
+        link(bucketHead, bucketTail, occupied, bucket, slot);
+        nearCount++;
+    }
+
+    /** Unlinks the first slot of near bucket {@code bucket}; the caller frees it. */
+    private int takeFirst(int bucket) {
+        nearCount--;
+        return unlinkFirst(bucketHead, occupied, bucket);
+    }
+
+    private void appendMid(int bucket, int slot) {
+        link(midHead, midTail, midOccupied, bucket, slot);
+        midCount++;
+    }
+
+    private int takeFirstMid(int bucket) {
+        midCount--;
+        return unlinkFirst(midHead, midOccupied, bucket);
+    }
+
+    /** Moves mid bucket {@code bucket}'s events, in their order, to the near buckets of their instants. */
+    private void drainMid(int bucket) {
+        while (midHead[bucket] != NONE) {
+            int slot = takeFirstMid(bucket);
+            append((int) (slotTimes[slot] & WHEEL_MASK), slot);
+        }
+    }
+
+    private void link(int[] head, int[] tail, long[] marks, int bucket, int slot) {
+        slotNext[slot] = NONE;
+        if (head[bucket] == NONE) {
+            head[bucket] = slot;
+            marks[bucket >>> 6] |= 1L << bucket;
+        } else {
+            slotNext[tail[bucket]] = slot;
+        }
+        tail[bucket] = slot;
+    }
+
+    private int unlinkFirst(int[] head, long[] marks, int bucket) {
+        int slot = head[bucket];
+        int next = slotNext[slot];
+        head[bucket] = next;
+        if (next == NONE) {
+            marks[bucket >>> 6] &= ~(1L << bucket);
+        }
+        return slot;
+    }
+
+    /** The first non-empty near bucket at or after {@code start}, going round the wheel once. */
     private int nextOccupied(int start) {
+        return nextMarked(occupied, start, nearCount);
+    }
+
+    /** The first non-empty mid bucket at or after {@code start}, going round the ring once. */
+    private int nextOccupiedMid(int start) {
+        return nextMarked(midOccupied, start, midCount);
+    }
+
+    private static int nextMarked(long[] marks, int start, int events) {
         int word = start >>> 6;
-        long bits = occupied[word] & (-1L << start);
-        for (int i = 0; i <= WHEEL_WORDS; i++) {
+        long bits = marks[word] & (-1L << start);
+        for (int i = 0; i <= marks.length; i++) {
             if (bits != 0) {
                 return (word << 6) + Long.numberOfTrailingZeros(bits);
             }
-            word = (word + 1) & (WHEEL_WORDS - 1);
-            bits = occupied[word];
+            word = (word + 1) & (marks.length - 1);
+            bits = marks[word];
         }
-        throw new IllegalStateException("the wheel holds " + nearCount + " events but no bucket is marked");
+        throw new IllegalStateException("a ring holds " + events + " events but no bucket is marked");
     }
 
     // ---- the far heap ----

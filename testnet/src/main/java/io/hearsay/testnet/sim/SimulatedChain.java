@@ -6,9 +6,7 @@ import io.hearsay.gossip.block.HeaderHashes;
 import io.hearsay.ledger.BlockRejectedException;
 import io.hearsay.ledger.BlockRejectedException.Reason;
 import io.hearsay.ledger.block.BlockHashing;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Optional;
 import org.hyperledger.fabric.protos.common.Block;
 
@@ -19,19 +17,24 @@ import org.hyperledger.fabric.protos.common.Block;
  */
 public final class SimulatedChain implements BlockLedger {
     private final SimulatedOrderer orderer;
-    private final List<Block> blocks = new ArrayList<>();
+    /**
+     * The blocks, genesis first, in an array the chain holds itself: the height, read on nearly every message a peer
+     * receives (is an announcement stale?), is then a field of this object rather than of a list behind it.
+     */
+    private Block[] blocks = new Block[8];
+    private int height;
     private ByteString headHash;
 
     public SimulatedChain(SimulatedOrderer orderer) {
         this.orderer = orderer;
         Block genesis = orderer.genesis();
-        blocks.add(genesis);
+        append(genesis);
         headHash = HeaderHashes.of(genesis);
     }
 
     @Override
     public long height() {
-        return blocks.size();
+        return height;
     }
 
     @Override
@@ -39,16 +42,22 @@ public final class SimulatedChain implements BlockLedger {
         return headHash.toByteArray();
     }
 
+    /** The head block's hash as {@link HeaderHashes} holds it: one object shared by every chain holding that block. */
+    @Override
+    public ByteString headHashString() {
+        return headHash;
+    }
+
     @Override
     public Optional<Block> block(long number) {
-        return number >= 0 && number < blocks.size() ? Optional.of(blocks.get((int) number)) : Optional.empty();
+        return number >= 0 && number < height ? Optional.of(blocks[(int) number]) : Optional.empty();
     }
 
     @Override
     public void commit(Block block) throws BlockRejectedException {
         long number = block.getHeader().getNumber();
-        if (number != blocks.size()) {
-            throw new BlockRejectedException(Reason.WRONG_NUMBER, number, "expected block " + blocks.size());
+        if (number != height) {
+            throw new BlockRejectedException(Reason.WRONG_NUMBER, number, "expected block " + height);
         }
         if (!block.getHeader().getPreviousHash().equals(headHash)) {
             throw new BlockRejectedException(Reason.WRONG_PREVIOUS_HASH, number, "previous hash does not match the head");
@@ -64,7 +73,14 @@ public final class SimulatedChain implements BlockLedger {
         if (!orderer.isGenuine(hash)) {
             throw new BlockRejectedException(Reason.BAD_ORDERER_SIGNATURE, number, "not a block the orderer cut");
         }
-        blocks.add(block);
+        append(block);
         headHash = hash;
+    }
+
+    private void append(Block block) {
+        if (height == blocks.length) {
+            blocks = Arrays.copyOf(blocks, height * 2);
+        }
+        blocks[height++] = block;
     }
 }

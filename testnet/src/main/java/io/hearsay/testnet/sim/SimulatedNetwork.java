@@ -36,10 +36,13 @@ public final class SimulatedNetwork<M> {
     private MessageHandler<M>[] handlers = newHandlers(0);
     private long[] peerState = new long[0];
     /**
-     * PKI-ID to index, open addressing: slot holds index + 1, 0 is empty. Looked up on every send; an int
-     * table costs one cache miss where a {@code HashMap<PkiId, Integer>} costs a node and a boxed value.
+     * PKI-ID to index, open addressing: a slot's PKI-ID (null: empty) and, in a parallel array, its index. Looked up
+     * on every send: the slot's ID and its index are two loads issued together, where an int table of indexes into
+     * {@link #ids} made the second wait for the first (and a {@code HashMap<PkiId, Integer>} costs a node and a
+     * boxed value).
      */
-    private int[] slots = new int[16];
+    private PkiId[] slotIds = new PkiId[16];
+    private int[] slotIndexes = new int[16];
     private long dropped;
     private long traceHash = 0xcbf29ce484222325L;
 
@@ -71,8 +74,8 @@ public final class SimulatedNetwork<M> {
         int index = count++;
         ids[index] = id;
         handlers[index] = handler;
-        if (count * 2 > slots.length) {
-            rehash(slots.length * 2);
+        if (count * 2 > slotIds.length) {
+            rehash(slotIds.length * 2);
         } else {
             insert(index);
         }
@@ -87,43 +90,45 @@ public final class SimulatedNetwork<M> {
         ids = Arrays.copyOf(ids, peers);
         handlers = Arrays.copyOf(handlers, peers);
         peerState = Arrays.copyOf(peerState, peers * PEER_FIELDS);
-        int capacity = slots.length;
+        int capacity = slotIds.length;
         while (capacity < peers * 2) {
             capacity *= 2;
         }
-        if (capacity != slots.length) {
+        if (capacity != slotIds.length) {
             rehash(capacity);
         }
     }
 
     private void rehash(int capacity) {
-        slots = new int[capacity];
+        slotIds = new PkiId[capacity];
+        slotIndexes = new int[capacity];
         for (int i = 0; i < count; i++) {
             insert(i);
         }
     }
 
     private void insert(int index) {
-        int mask = slots.length - 1;
+        int mask = slotIds.length - 1;
         int slot = ids[index].hashCode() & mask;
-        while (slots[slot] != 0) {
+        while (slotIds[slot] != null) {
             slot = (slot + 1) & mask;
         }
-        slots[slot] = index + 1;
+        slotIds[slot] = ids[index];
+        slotIndexes[slot] = index;
     }
 
     /** The index of {@code id}, or -1. */
     private int find(PkiId id) {
-        int mask = slots.length - 1;
-        int slot = id.hashCode() & mask;
+        int mask = slotIds.length - 1;
+        int hash = id.hashCode();
+        int slot = hash & mask;
         while (true) {
-            int entry = slots[slot];
-            if (entry == 0) {
+            PkiId candidate = slotIds[slot];
+            if (candidate == null) {
                 return -1;
             }
-            PkiId candidate = ids[entry - 1];
-            if (candidate == id || candidate.equals(id)) {
-                return entry - 1;
+            if (candidate == id || (candidate.hashCode() == hash && candidate.equals(id))) {
+                return slotIndexes[slot];
             }
             slot = (slot + 1) & mask;
         }

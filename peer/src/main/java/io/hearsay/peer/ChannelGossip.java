@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * AuthenticatedChannel} whose signatures are bound to the channel id, over the node's shared {@link GossipNetwork},
  * with its own {@link SerialExecutor} so each channel's protocol runs single-threaded and channels run in parallel.
  * When the node elects its leaders, the channel's {@link ChannelElection} runs on the same executor and learns its
- * organisation's heights from the heartbeats gossip receives.
+ * organisation's heights from the heartbeats, pushes and announcements gossip receives.
  *
  * <p>It counts, for the node's metrics, every message it puts on the wire and every one that arrives for it, by
  * type and encoded size ({@link WireCounters}), at the two adapters below, which see each signed message once.
@@ -143,9 +143,11 @@ public final class ChannelGossip {
 
     private void toGossip(PkiId from, BlockMessage message) {
         ChannelElection running = election;
-        if (running != null && message instanceof BlockMessage.Heartbeat heartbeat) {
-            // Authenticated by now: the sender's height ranks it in the election without a message of its own.
-            running.onHeightObserved(from, heartbeat.height());
+        long height = message.senderHeightAtLeast();
+        if (running != null && height > 0) {
+            // Authenticated by now: the sender's height ranks it in the election without a message of its own. Pushes
+            // and announcements show it too, and while blocks flow they are what a neighbour sends instead of heartbeats.
+            running.onHeightObserved(from, height);
         }
         gossip.onMessage(from, message);
     }

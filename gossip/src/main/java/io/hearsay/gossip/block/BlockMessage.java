@@ -19,11 +19,25 @@ public sealed interface BlockMessage {
 
     int sizeBytes();
 
+    /**
+     * A height its sender has shown it reached by sending this message (it has every block below), or 0 if the message
+     * shows none. A heartbeat states the height; a push or an announcement of block n shows n + 1. Heartbeats are sent
+     * only to neighbours that may not know our height, so whoever ranks peers by height must read all three.
+     */
+    default long senderHeightAtLeast() {
+        return 0;
+    }
+
     /** A whole block, pushed (new blocks) or answering a request or pull. {@code forward}: the receiver may push it on. */
     record Push(Block block, boolean forward) implements BlockMessage {
         @Override
         public int sizeBytes() {
             return HEADER_BYTES + block.getSerializedSize();
+        }
+
+        @Override
+        public long senderHeightAtLeast() {
+            return block.getHeader().getNumber() + 1;
         }
     }
 
@@ -36,6 +50,11 @@ public sealed interface BlockMessage {
         @Override
         public int sizeBytes() {
             return HEADER_BYTES + 12 + headerHash.size();
+        }
+
+        @Override
+        public long senderHeightAtLeast() {
+            return number + 1;
         }
     }
 
@@ -55,6 +74,11 @@ public sealed interface BlockMessage {
         @Override
         public int sizeBytes() {
             return HEADER_BYTES + 9 + headHash.size();
+        }
+
+        @Override
+        public long senderHeightAtLeast() {
+            return height;
         }
     }
 

@@ -174,4 +174,15 @@ class ClaimedBlockTest {
         assertThat(peer.sentTo(OTHER, BlockMessage.Heartbeat.class)).hasSize(1);
         assertThat(peer.gossip.counters().get(Counter.HEARTBEATS_SUPPRESSED)).isZero();
     }
+
+    @Test
+    void heartbeatsPushesAndAnnouncementsShowTheirSendersHeight() {
+        BlockGossipHarness peer = new BlockGossipHarness(TREE, 3);
+        assertThat(new BlockMessage.Heartbeat(7, HeaderHashes.of(peer.block(2)), false).senderHeightAtLeast()).isEqualTo(7);
+        assertThat(new BlockMessage.Push(peer.block(2), true).senderHeightAtLeast()).isEqualTo(3);
+        assertThat(announceOf(peer, 2).senderHeightAtLeast()).isEqualTo(3);
+        assertThat(new BlockMessage.Request(2, HeaderHashes.of(peer.block(2)), true).senderHeightAtLeast())
+                .as("asking for a block shows nothing").isZero();
+        assertThat(new BlockMessage.Prune().senderHeightAtLeast()).isZero();
+    }
 }

@@ -20,8 +20,9 @@ import java.util.function.LongSupplier;
  * <p>The network has no connection events, so {@link #refresh} polls it (the node calls it on a timer and before
  * each election message) and tells the election of each peer that came ({@code onPeerAlive}) or went
  * ({@code onPeerDead}): a leader whose connections all drop is replaced at once, not after the leader timeout.
- * Heights come from block gossip's heartbeats ({@link #onHeightObserved}); the election merges them with the heights
- * its declarations carry. Only live peers' heights are kept, so the table is bounded by the connections.
+ * Heights come from block gossip's heartbeats, pushes and announcements ({@link #onHeightObserved}); the election
+ * merges them with the heights its declarations carry. Only live peers' heights are kept, so the table is bounded by
+ * the connections.
  *
  * <p>Single-threaded: every method runs on the channel's serial executor.
  */
@@ -83,7 +84,7 @@ public final class ConnectedOrganizationView implements OrganizationView {
         }
     }
 
-    /** A live peer of this organisation said its ledger height is {@code height} (in a block-gossip heartbeat). */
+    /** A live peer of this organisation showed its ledger height is at least {@code height} (in a block-gossip message). */
     public void onHeightObserved(PkiId peer, long height) {
         Long known = live.get(peer);
         if (known != null && height > known) {

@@ -103,7 +103,7 @@ public final class BlockGossip {
      */
     private final TreeSet<PkiId> graftWhenCommitted = new TreeSet<>();
     /**
-     * The height each neighbour was last told by a new block pushed or announced to it (number + 1), so a heartbeat
+     * The height each neighbour was last shown by a new block pushed or announced to it, so a heartbeat
      * does not repeat it while blocks flow ({@link #heartbeat}). Bounded by the neighbourhood, as the claims are.
      */
     private final PeerHeights toldHeights = new PeerHeights();
@@ -120,7 +120,7 @@ public final class BlockGossip {
         this.listener = listener;
         this.seen = new SeenBlocks(config.seenBlocksMax());
         this.deferred = new DeferredAnnouncements(runtime.scheduler(), config.announceDeferralMillis(),
-                (peer, announce) -> tell(peer, announce, announce.number()),
+                this::tell,
                 (peer, announce) -> membership.neighbours().contains(peer)
                         && !hasClaimed(peer, announce, Counter.ANNOUNCES_SUPPRESSED));
         this.repair = new RangeRepair(config, runtime.fork(), transport, counters, listener, new RangeRepair.Blocks() {
@@ -239,7 +239,7 @@ public final class BlockGossip {
         counters.increment(Counter.BODIES_RECEIVED);
         Block block = push.block();
         long number = block.getHeader().getNumber();
-        repair.onClaim(from, number + 1, membership.neighbours());
+        repair.onClaim(from, push.senderHeightAtLeast(), membership.neighbours());
         Fetch fetch = fetches.get(number);
         if (fetch != null) {
             if (fetch.hedge != null) {
@@ -271,7 +271,7 @@ public final class BlockGossip {
     private void onAnnounce(PkiId from, BlockMessage.Announce announce) {
         counters.increment(Counter.ANNOUNCES_RECEIVED);
         long number = announce.number();
-        repair.onClaim(from, number + 1, membership.neighbours());
+        repair.onClaim(from, announce.senderHeightAtLeast(), membership.neighbours());
         if (hasOrHolds(announce)) {
             return;
         }
@@ -674,7 +674,7 @@ public final class BlockGossip {
                 if (!pruned.contains(peer)) {
                     // An eager neighbour whose own push or announcement crossed ours has the block: spare the body.
                     if (!hasClaimed(peer, announce, Counter.PUSHES_SUPPRESSED)) {
-                        tell(peer, push, block);
+                        tell(peer, push);
                     }
                 } else if (!hasClaimed(peer, announce, Counter.ANNOUNCES_SUPPRESSED)) {
                     lazyPeers.add(peer);
@@ -683,7 +683,7 @@ public final class BlockGossip {
             for (PkiId peer : PeerSet.of(lazyPeers).sample(runtime.random(), config.treeAnnounceFanout(), null)) {
                 // One direction of each edge at once, the other after a short delay (see DeferredAnnouncements).
                 if (membership.self().compareTo(peer) < 0) {
-                    tell(peer, announce, block);
+                    tell(peer, announce);
                 } else {
                     deferred.add(peer, announce);
                 }
@@ -696,7 +696,7 @@ public final class BlockGossip {
             if (lazy) {
                 announce(peer, announce);
             } else {
-                tell(peer, push, block);
+                tell(peer, push);
             }
         }
         if (config.announceToAllNeighbours()) {
@@ -712,18 +712,14 @@ public final class BlockGossip {
     /** Sends {@code announce} to {@code peer} unless the peer has claimed the block already. */
     private void announce(PkiId peer, BlockMessage.Announce announce) {
         if (!hasClaimed(peer, announce, Counter.ANNOUNCES_SUPPRESSED)) {
-            tell(peer, announce, announce.number());
+            tell(peer, announce);
         }
     }
 
-    private void tell(PkiId peer, BlockMessage message, Block block) {
-        tell(peer, message, block.getHeader().getNumber());
-    }
-
-    /** Sends a new block's push or announcement, remembering that {@code peer} now knows we have blocks up to it. */
-    private void tell(PkiId peer, BlockMessage message, long number) {
+    /** Sends a new block's push or announcement, remembering the height {@code peer} now knows we have reached. */
+    private void tell(PkiId peer, BlockMessage message) {
         transport.send(peer, message);
-        toldHeights.raise(peer, number + 1);
+        toldHeights.raise(peer, message.senderHeightAtLeast());
         PeerSet neighbours = membership.neighbours();
         if (toldHeights.size() > neighbours.size()) {
             // Only former neighbours can make it larger than the neighbourhood: forget them.

@@ -720,11 +720,7 @@ public final class BlockGossip {
     private void tell(PkiId peer, BlockMessage message) {
         transport.send(peer, message);
         toldHeights.raise(peer, message.senderHeightAtLeast());
-        PeerSet neighbours = membership.neighbours();
-        if (toldHeights.size() > neighbours.size()) {
-            // Only former neighbours can make it larger than the neighbourhood: forget them.
-            toldHeights.retainAll(neighbours);
-        }
+        toldHeights.keepWithin(membership.neighbours());
     }
 
     /**

@@ -84,6 +84,16 @@ final class PeerHeights {
         }
     }
 
+    /**
+     * Forgets former neighbours once there are more peers than {@code neighbours}: only they can make it larger, so a
+     * table fed only by neighbours stays bounded by the neighbourhood without a scan per entry.
+     */
+    void keepWithin(PeerSet neighbours) {
+        if (size > neighbours.size()) {
+            retainAll(neighbours);
+        }
+    }
+
     /** Forgets every peer not in {@code keep}. */
     void retainAll(PeerSet keep) {
         for (int i = size - 1; i >= 0; i--) {

@@ -72,7 +72,10 @@ final class RangeRepair {
 
     /** {@code peer} says it has blocks below {@code height}. Only neighbours' claims are kept (bounded). */
     void onClaim(PkiId peer, long height, PeerSet neighbours) {
-        record(peer, height, neighbours, true);
+        if (neighbours.contains(peer)) {
+            claimedHeights.raise(peer, height);
+            claimedHeights.keepWithin(neighbours);
+        }
     }
 
     /**
@@ -82,21 +85,9 @@ final class RangeRepair {
      * which costs at most a message the peer drops as stale.
      */
     void onStatedHeight(PkiId peer, long height, PeerSet neighbours) {
-        record(peer, height, neighbours, false);
-    }
-
-    private void record(PkiId peer, long height, PeerSet neighbours, boolean raiseOnly) {
-        if (!neighbours.contains(peer)) {
-            return;
-        }
-        if (raiseOnly) {
-            claimedHeights.raise(peer, height);
-        } else {
+        if (neighbours.contains(peer)) {
             claimedHeights.set(peer, height);
-        }
-        if (claimedHeights.size() > neighbours.size()) {
-            // Only former neighbours can make the map larger than the current neighbourhood: prune them.
-            claimedHeights.retainAll(neighbours);
+            claimedHeights.keepWithin(neighbours);
         }
     }
 

@@ -10,8 +10,9 @@ import io.hearsay.proto.gossip.SignedEnvelope;
  * the signer, its sequence number and signature. The signer is not on the wire: every envelope travels on the link of
  * the neighbour that signed it (a receiver refuses any other), and the handshake has authenticated that neighbour, so
  * sending its 32-byte PKI-ID again in each message would say nothing new; the receiver takes the link's. The signature
- * still covers the signer's PKI-ID, so an envelope moved onto another neighbour's link fails its check. Checked strictly here once, so the block, election and overlay
- * codecs refuse a malformed header with the same reasons; overlay envelopes are node-level and name no channel.
+ * still covers the signer's PKI-ID, so an envelope moved onto another neighbour's link fails its check. Checked
+ * strictly here once, so the block, election and overlay codecs refuse a malformed header with the same reasons; overlay
+ * envelopes are node-level and name no channel.
  */
 record EnvelopeHeader(String channel, PkiId signer, long sequence, byte[] signature) {
     /** An ECDSA P-256 signature is 64 bytes as sent (r ‖ s), at most 72 in DER; room for any curve we might add. */

@@ -20,6 +20,7 @@ import org.rocksdb.BloomFilter;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -316,9 +317,11 @@ public final class RocksStorage implements LedgerStorage {
                     .setPinL0FilterAndIndexBlocksInCache(true);
             columnFamily = new ColumnFamilyOptions()
                     .setWriteBufferSize(options.writeBufferBytes())
+                    .setCompressionType(compressionType(options.compression()))
                     .setTableFormatConfig(table);
             probedColumnFamily = new ColumnFamilyOptions()
                     .setWriteBufferSize(options.writeBufferBytes())
+                    .setCompressionType(compressionType(options.compression()))
                     .setTableFormatConfig(table)
                     .setMemtablePrefixBloomSizeRatio(MEMTABLE_BLOOM_RATIO)
                     .setMemtableWholeKeyFiltering(true);
@@ -332,6 +335,15 @@ public final class RocksStorage implements LedgerStorage {
                     .setMaxLogFileSize(INFO_LOG_FILE_BYTES_MAX)
                     .setKeepLogFileNum(INFO_LOG_FILES_KEPT);
             write = new WriteOptions().setSync(options.syncWrites());
+        }
+
+        private static CompressionType compressionType(RocksStorageOptions.Compression compression) {
+            return switch (compression) {
+                case NONE -> CompressionType.NO_COMPRESSION;
+                case LZ4 -> CompressionType.LZ4_COMPRESSION;
+                case SNAPPY -> CompressionType.SNAPPY_COMPRESSION;
+                case ZSTD -> CompressionType.ZSTD_COMPRESSION;
+            };
         }
 
         ColumnFamilyOptions columnFamily(Keyspace keyspace) {

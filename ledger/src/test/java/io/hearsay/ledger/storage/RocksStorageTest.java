@@ -7,10 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Proves that the RocksDB storage meets the {@link LedgerStorageContract} with durable (fsync) writes, and
@@ -119,6 +122,48 @@ class RocksStorageTest extends LedgerStorageContract {
         }
     }
 
+    /**
+     * Every compression reads back what it stored after its memtables were flushed to SST files and the
+     * database reopened; a repetitive value (a block repeats its certificates) takes a fraction of its size on
+     * disk when compressed, and at least its size when not.
+     */
+    @ParameterizedTest
+    @EnumSource(RocksStorageOptions.Compression.class)
+    void eachCompressionStoresAndReadsBackThroughFlushedFiles(RocksStorageOptions.Compression compression) throws Exception {
+        storage.close();
+        Path compressed = directory.resolve(compression.name());
+        RocksStorageOptions options = RocksStorageOptions.defaults().withCompression(compression)
+                .withWriteBufferBytes(RocksStorageOptions.WRITE_BUFFER_BYTES_MIN);
+        byte[] certificateLike = new byte[900];
+        new Random(7).nextBytes(certificateLike);
+        byte[] value = new byte[64 * 1024];
+        for (int i = 0; i < value.length; i++) {
+            value[i] = certificateLike[i % certificateLike.length];
+        }
+        int values = 32; // 2 MiB through 64 KiB memtables: every value but the last few is in an SST file
+        try (RocksStorage written = RocksStorage.open(compressed, options, resources)) {
+            for (int i = 0; i < values; i++) {
+                written.write(new StorageBatch().put(Keyspace.BLOCKS, blockNumber(i), value));
+            }
+        }
+        long sstBytes;
+        try (var files = Files.walk(compressed)) {
+            sstBytes = files.filter(f -> f.toString().endsWith(".sst")).mapToLong(f -> f.toFile().length()).sum();
+        }
+        long flushedValueBytes = (long) (values - 4) * value.length;
+        if (compression == RocksStorageOptions.Compression.NONE) {
+            assertThat(sstBytes).isGreaterThanOrEqualTo(flushedValueBytes);
+        } else {
+            assertThat(sstBytes).isPositive().isLessThan(flushedValueBytes / 4);
+        }
+        try (RocksStorage reopened = RocksStorage.open(compressed, options, resources)) {
+            for (int i = 0; i < values; i++) {
+                assertThat(reopened.get(Keyspace.BLOCKS, blockNumber(i))).isEqualTo(value);
+            }
+        }
+        storage = open();
+    }
+
     @Test
     void optionsAreValidatedWithTheFieldAndItsRange() {
         RocksStorageOptions defaults = RocksStorageOptions.defaults();
@@ -130,6 +175,8 @@ class RocksStorageTest extends LedgerStorageContract {
                 .hasMessage("maxOpenFiles must be in [16, 65536], was -1");
         assertThatThrownBy(() -> defaults.withMaxBackgroundJobs(0))
                 .hasMessage("maxBackgroundJobs must be in [1, 64], was 0");
+        assertThat(defaults.compression()).isEqualTo(RocksStorageOptions.Compression.LZ4);
+        assertThatThrownBy(() -> defaults.withCompression(null)).hasMessage("compression");
         assertThatThrownBy(() -> new RocksResources.Config(64 * MIB, 64 * MIB))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("writeBufferManagerBytes must be in [4194304, 67108863]");

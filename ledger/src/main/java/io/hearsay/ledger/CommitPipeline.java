@@ -196,6 +196,7 @@ final class CommitPipeline {
             }
             throw e;
         }
+        planner.durable(write.plan());
         head = write.plan().head();
         publish.accept(head);
         committed.add(write.plan().result());

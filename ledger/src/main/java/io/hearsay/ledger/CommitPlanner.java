@@ -65,9 +65,20 @@ final class CommitPlanner {
     private static final Comparator<StorageBatch.Operation> BY_KEY = (a, b) -> Arrays.compareUnsigned(a.key(), b.key());
 
     private final LedgerStorage storage;
+    private final StateCache stateCache;
 
-    CommitPlanner(LedgerStorage storage) {
+    /** @param stateCacheBytes the bound of the committed-state cache ({@link StateCache}); 0 for none */
+    CommitPlanner(LedgerStorage storage, long stateCacheBytes) {
         this.storage = storage;
+        this.stateCache = new StateCache(stateCacheBytes);
+    }
+
+    /**
+     * Tells the planner that {@code plan}'s batch is durable: its state writes are now the committed state. Called
+     * in commit order, by the thread that plans, before the next block is planned on top of the written state.
+     */
+    void durable(Plan plan) {
+        stateCache.applyDurable(plan.stateWrites());
     }
 
     /** Plans {@code block} on top of the written state, whose head is {@code head}. */
@@ -86,7 +97,7 @@ final class CommitPlanner {
         if (unwritten != null && (unwritten.head() != head || head.height() != number)) {
             throw new IllegalArgumentException("block " + number + " can only be planned on the plan of the block before");
         }
-        PlannerReads committed = PlannerReads.fetch(storage, checked, unwritten);
+        PlannerReads committed = PlannerReads.fetch(storage, stateCache, checked, unwritten);
         StateHash stateHash = head.stateHash().copy();
         StorageBatch batch = new StorageBatch();
         // Stored key bytes → pending stored value (null = deleted) of earlier valid transactions; sorted only when

@@ -22,8 +22,10 @@ import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVWrite;
  * each key is fetched once however often the block touches it.
  *
  * <p>The values are the state before the block: written, or about to be written by the block before, whose
- * batch may still be in flight ({@code unwritten}); keys that batch writes are answered from it and not
- * fetched. The planner layers the block's own writes on top.
+ * batch may still be in flight ({@code unwritten}); keys that batch writes are answered from it, keys in the
+ * {@link StateCache} from there, and neither is fetched. A key the unwritten batch does not write has the same
+ * value before and after it, so what is fetched meanwhile is committed state, and is cached. The planner layers
+ * the block's own writes on top.
  */
 final class PlannerReads {
     private final Set<String> committedTransactions;
@@ -48,7 +50,8 @@ final class PlannerReads {
     }
 
     /** @param unwritten the plan of the block before if its batch may not be durable yet, else null */
-    static PlannerReads fetch(LedgerStorage storage, List<CheckedTransaction> checked, CommitPlanner.Plan unwritten) {
+    static PlannerReads fetch(LedgerStorage storage, StateCache cache, List<CheckedTransaction> checked,
+            CommitPlanner.Plan unwritten) {
         Set<String> committedTransactions = new HashSet<>();
         List<String> idsToFetch = new ArrayList<>(checked.size());
         Map<StoredKey, byte[]> state = new HashMap<>();
@@ -81,12 +84,12 @@ final class PlannerReads {
                 for (KVRead read : namespace.kvRwSet().getReadsList()) {
                     StoredKey key = new StoredKey(StateCodec.key(namespace.namespace(), read.getKey()));
                     readKeys[position][reads++] = key;
-                    addOnce(key, keysToFetch, state, unwritten);
+                    addOnce(key, keysToFetch, state, cache, unwritten);
                 }
                 for (KVWrite write : namespace.kvRwSet().getWritesList()) {
                     StoredKey key = new StoredKey(StateCodec.key(namespace.namespace(), write.getKey()));
                     writeKeys[position][writes++] = key;
-                    addOnce(key, keysToFetch, state, unwritten);
+                    addOnce(key, keysToFetch, state, cache, unwritten);
                 }
             }
         }
@@ -103,6 +106,7 @@ final class PlannerReads {
             List<byte[]> values = storage.multiGet(Keyspace.STATE, keysToFetch.stream().map(StoredKey::bytes).toList());
             for (int i = 0; i < keysToFetch.size(); i++) {
                 state.put(keysToFetch.get(i), values.get(i));
+                cache.putCommitted(keysToFetch.get(i), values.get(i));
             }
         }
         return new PlannerReads(committedTransactions, state, readKeys, writeKeys, rangeQueries);
@@ -138,14 +142,20 @@ final class PlannerReads {
         return value;
     }
 
-    /** Answers {@code key} from {@code unwritten} if it writes it, else queues it for fetching; once either way. */
+    /**
+     * Answers {@code key} from {@code unwritten} if it writes it, else from the cache, else queues it for fetching;
+     * once in any case.
+     */
     private static void addOnce(StoredKey key, List<StoredKey> keysToFetch, Map<StoredKey, byte[]> state,
-            CommitPlanner.Plan unwritten) {
+            StateCache cache, CommitPlanner.Plan unwritten) {
         if (state.containsKey(key)) {
             return;
         }
+        byte[] cached;
         if (unwritten != null && unwritten.stateWrites().containsKey(key)) {
             state.put(key, unwritten.stateWrites().get(key));
+        } else if ((cached = cache.get(key)) != null) {
+            state.put(key, cached == StateCache.ABSENT ? null : cached);
         } else {
             state.put(key, null); // until fetched; marks the key as queued
             keysToFetch.add(key);

@@ -36,7 +36,8 @@ import org.hyperledger.fabric.protos.common.Block;
  * commit(block):  BlockChecker on the check threads: size bound, number, previous hash, then in parallel
  *                   data hash + orderer signature, and TransactionValidator per slice of transactions
  *                   (parse once, canonical encoding, signatures, policy)
- *                 → CommitPlanner (one multiGet per keyspace; duplicates, MVCC, state writes, state hash, indexes)
+ *                 → CommitPlanner (state through a cache of hot keys, one multiGet per keyspace for the rest;
+ *                   duplicates, MVCC, state writes, state hash, indexes)
  *                 → storage.write(one batch) → publish the new head
  * commitAll(blocks): the same per block, checking up to pipelineBlocksMax blocks ahead and planning each
  *                    block while the one before is written (CommitPipeline)
@@ -64,7 +65,7 @@ public final class StoredLedger implements Ledger {
                 ? new BlockChecker(blockVerifier, transactionValidator, options.blockBytesMax(), CheckThreads.shared(),
                         CheckThreads.count())
                 : new BlockChecker(blockVerifier, transactionValidator, options.blockBytesMax(), Runnable::run, 1);
-        this.planner = new CommitPlanner(storage);
+        this.planner = new CommitPlanner(storage, options.stateCacheBytes());
         this.head = head;
     }
 
@@ -270,6 +271,7 @@ public final class StoredLedger implements Ledger {
     private CommitResult apply(Block block, List<CheckedTransaction> checked) {
         Plan plan = planner.plan(block, checked, head);
         storage.write(plan.batch());
+        planner.durable(plan);
         head = plan.head();
         return plan.result();
     }

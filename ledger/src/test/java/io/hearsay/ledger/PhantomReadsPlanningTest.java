@@ -41,7 +41,7 @@ class PhantomReadsPlanningTest {
         storage.write(new StorageBatch()
                 .put(Keyspace.STATE, StateCodec.key(NAMESPACE, "a"), StateCodec.value(bytes("1"), v0))
                 .put(Keyspace.STATE, StateCodec.key(NAMESPACE, "c"), StateCodec.value(bytes("1"), v0)));
-        CommitPlanner planner = new CommitPlanner(storage);
+        CommitPlanner planner = new CommitPlanner(storage, LedgerOptions.DEFAULT_STATE_CACHE_BYTES);
         Head afterZero = new Head(1, new byte[32], StateHash.empty());
 
         Plan one = planner.plan(block(1), List.of(transaction("t1", KVRWSet.newBuilder()

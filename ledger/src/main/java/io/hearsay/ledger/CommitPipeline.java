@@ -182,12 +182,16 @@ final class CommitPipeline {
         }
     }
 
-    /** Waits for the oldest write in flight, then publishes its block: durable first, visible after. */
+    /**
+     * Waits for the oldest write in flight, then publishes its block: durable first, visible after. A write that
+     * failed, or never ran because the one before failed, has its prepared batch released.
+     */
     private void finishOldestWrite() {
         Write write = writes.removeFirst();
         try {
             write.done().join();
         } catch (CompletionException e) {
+            storage.release(write.plan().batch());
             if (e.getCause() instanceof RuntimeException runtime) {
                 throw runtime;
             }

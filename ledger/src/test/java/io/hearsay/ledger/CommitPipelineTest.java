@@ -12,6 +12,8 @@ import io.hearsay.ledger.storage.StorageException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.hyperledger.fabric.protos.common.Block;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,6 +44,8 @@ class CommitPipelineTest {
         private final InMemoryStorage memory = new InMemoryStorage();
         private final AtomicInteger writes = new AtomicInteger();
         private final List<Integer> attempted = new ArrayList<>();
+        /** Batches prepared and neither written nor released: native memory a RocksDB storage would leak. */
+        private final Set<StorageBatch> preparedNotDone = ConcurrentHashMap.newKeySet();
         private volatile int failing;
 
         FailingStorage(int failing) {
@@ -64,7 +68,18 @@ class CommitPipelineTest {
         }
 
         @Override
+        public void prepare(StorageBatch batch) {
+            preparedNotDone.add(batch);
+        }
+
+        @Override
+        public void release(StorageBatch batch) {
+            preparedNotDone.remove(batch);
+        }
+
+        @Override
         public void write(StorageBatch batch) {
+            preparedNotDone.remove(batch); // written or failed, the write frees its preparation
             int index = writes.getAndIncrement();
             synchronized (attempted) {
                 attempted.add(index);
@@ -118,6 +133,8 @@ class CommitPipelineTest {
                     assertThat(storage.attempted()).as(run + ": nothing written after the failed write")
                             .last().isEqualTo(failingBlock);
                     assertThat(ledger.block(failingBlock)).as(run).isEmpty();
+                    assertThat(storage.preparedNotDone).as(run + ": batches prepared behind the failed write are released")
+                            .isEmpty();
                     var shared = ledger.state(SampleChannel.CHAINCODE, "shared").map(value -> value.value().toStringUtf8());
                     if (failingBlock == 1) {
                         assertThat(shared).as(run).isEmpty();

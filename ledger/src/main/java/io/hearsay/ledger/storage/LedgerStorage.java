@@ -57,9 +57,16 @@ public interface LedgerStorage extends AutoCloseable {
      * the stored data, such as serialising the batch, so that a later {@code write(batch)} takes less time on
      * whichever thread makes it. A pipelined committer prepares a block's batch while the block before is
      * being written. Changes nothing visible; a batch changed after being prepared is written as it is then.
-     * The default does nothing.
+     * A prepared batch that will not be written must be {@link #release released}. The default does nothing.
      */
     default void prepare(StorageBatch batch) {}
+
+    /**
+     * Frees what {@link #prepare} holds for {@code batch} (native memory, for RocksDB), when the batch will not be
+     * written after all; {@link #write} frees it itself. Does nothing for a batch not prepared. The default does
+     * nothing.
+     */
+    default void release(StorageBatch batch) {}
 
     /** Releases every resource (files, locks, native memory). Idempotent. */
     @Override

@@ -34,26 +34,52 @@ public final class StorageBatch {
         Objects.requireNonNull(value, "value (use delete to remove a key)");
         operations.add(new Operation(keyspace, key, value));
         byteCount += key.length + value.length;
-        prepared = null;
+        dropPreparation();
         return this;
     }
 
     public StorageBatch delete(Keyspace keyspace, byte[] key) {
         operations.add(new Operation(keyspace, key, null));
         byteCount += key.length;
-        prepared = null;
+        dropPreparation();
         return this;
     }
 
-    /** Keeps {@code storage}'s preparation of the operations as they are now (see {@link LedgerStorage#prepare}). */
+    /**
+     * Keeps {@code storage}'s preparation of the operations as they are now (see {@link LedgerStorage#prepare}),
+     * releasing any earlier one.
+     */
     void prepared(Object storage, Object preparation) {
+        dropPreparation();
         this.preparedBy = storage;
         this.prepared = preparation;
     }
 
-    /** {@code storage}'s preparation of the current operations, or null if it made none since the last change. */
-    Object preparedBy(Object storage) {
-        return prepared != null && preparedBy == storage ? prepared : null;
+    /**
+     * Hands over {@code storage}'s preparation of the current operations, or null if it made none since the last
+     * change: the batch no longer holds it, and the caller uses it (or releases it) once.
+     */
+    Object takePreparedBy(Object storage) {
+        if (prepared == null || preparedBy != storage) {
+            return null;
+        }
+        Object taken = prepared;
+        prepared = null;
+        preparedBy = null;
+        return taken;
+    }
+
+    /** A preparation that holds resources (native memory) is released when a change makes it stale. */
+    private void dropPreparation() {
+        if (prepared instanceof AutoCloseable resources) {
+            try {
+                resources.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("releasing a stale preparation failed", e);
+            }
+        }
+        prepared = null;
+        preparedBy = null;
     }
 
     public List<Operation> operations() {

@@ -87,6 +87,25 @@ public abstract class LedgerStorageContract {
     }
 
     @Test
+    void aPreparedBatchThatIsReleasedIsWrittenLaterAsItIsAndCanBePreparedAgain() {
+        StorageBatch batch = new StorageBatch().put(Keyspace.STATE, bytes("k"), bytes("v"));
+        storage.prepare(batch);
+        storage.release(batch);
+        storage.release(batch); // once is enough; again does nothing
+        assertThat(storage.get(Keyspace.STATE, bytes("k"))).as("releasing writes nothing").isNull();
+        storage.write(batch);
+        assertThat(storage.get(Keyspace.STATE, bytes("k"))).isEqualTo(bytes("v"));
+        storage.prepare(batch);
+        storage.prepare(batch); // preparing twice keeps one preparation
+        batch.put(Keyspace.STATE, bytes("k"), bytes("v2"));
+        storage.prepare(batch);
+        storage.write(batch);
+        storage.write(batch); // the preparation was used once; the same batch again writes the same
+        assertThat(storage.get(Keyspace.STATE, bytes("k"))).isEqualTo(bytes("v2"));
+        storage.release(new StorageBatch()); // never prepared: nothing to release
+    }
+
+    @Test
     void multiGetReturnsValuesInKeyOrderWithNullWhereAbsent() {
         storage.write(new StorageBatch()
                 .put(Keyspace.STATE, bytes("a"), bytes("1"))

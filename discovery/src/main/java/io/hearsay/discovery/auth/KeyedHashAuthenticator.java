@@ -18,16 +18,69 @@ public final class KeyedHashAuthenticator implements MessageAuthenticator {
     private static final VarHandle SIGNATURE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     private final long ownSecret;
-    private final Map<PkiId, Long> secrets;
+    private final Secrets secrets;
+
+    /** @param secrets every simulated peer's secret, copied: for a few peers; many share one {@link Secrets} */
+    public KeyedHashAuthenticator(PkiId self, Map<PkiId, Long> secrets) {
+        this(self, Secrets.of(secrets));
+    }
 
     /** @param secrets every simulated peer's secret, shared by reference (it is the simulated PKI) */
-    public KeyedHashAuthenticator(PkiId self, Map<PkiId, Long> secrets) {
-        Long secret = secrets.get(self);
-        if (secret == null) {
+    public KeyedHashAuthenticator(PkiId self, Secrets secrets) {
+        int slot = secrets.slotOf(self);
+        if (slot < 0) {
             throw new IllegalArgumentException("no secret for " + self);
         }
-        this.ownSecret = secret;
+        this.ownSecret = secrets.secret(slot);
         this.secrets = secrets;
+    }
+
+    /**
+     * Every simulated peer's secret, immutable, in an open-addressing table (linear probing, at most half full): a
+     * slot's PKI-ID and its secret are read together, two loads issued at once, where a {@code HashMap<PkiId, Long>}
+     * read its table, then an entry, then a boxed value one after another, and each is a cache miss when every
+     * message comes from a random one of 10,000 peers. Looked up, never iterated.
+     */
+    public static final class Secrets {
+        private final PkiId[] ids;
+        private final long[] secrets;
+
+        private Secrets(PkiId[] ids, long[] secrets) {
+            this.ids = ids;
+            this.secrets = secrets;
+        }
+
+        public static Secrets of(Map<PkiId, Long> secrets) {
+            int capacity = Integer.highestOneBit(Math.max(2, secrets.size()) * 2 - 1) * 2;
+            PkiId[] ids = new PkiId[capacity];
+            long[] values = new long[capacity];
+            secrets.forEach((id, secret) -> {
+                int slot = id.hashCode() & (capacity - 1);
+                while (ids[slot] != null) {
+                    slot = (slot + 1) & (capacity - 1);
+                }
+                ids[slot] = id;
+                values[slot] = secret;
+            });
+            return new Secrets(ids, values);
+        }
+
+        /** The slot holding {@code id}'s secret, or -1 if it has none. */
+        int slotOf(PkiId id) {
+            int mask = ids.length - 1;
+            int hash = id.hashCode();
+            for (int slot = hash & mask; ids[slot] != null; slot = (slot + 1) & mask) {
+                PkiId candidate = ids[slot];
+                if (candidate == id || (candidate.hashCode() == hash && candidate.equals(id))) {
+                    return slot;
+                }
+            }
+            return -1;
+        }
+
+        long secret(int slot) {
+            return secrets[slot];
+        }
     }
 
     @Override
@@ -49,11 +102,11 @@ public final class KeyedHashAuthenticator implements MessageAuthenticator {
 
     @Override
     public void verify(PkiId signer, byte[] content, int length, byte[] signature) throws AuthenticationException {
-        Long secret = secrets.get(signer);
-        if (secret == null) {
+        int slot = secrets.slotOf(signer);
+        if (slot < 0) {
             throw new AuthenticationException("signer " + signer + " is unknown");
         }
-        if (signature.length != 8 || (long) SIGNATURE.get(signature, 0) != mac(secret, content, length)) {
+        if (signature.length != 8 || (long) SIGNATURE.get(signature, 0) != mac(secrets.secret(slot), content, length)) {
             throw new AuthenticationException("signature of " + signer + " does not match the content");
         }
     }

@@ -8,12 +8,16 @@ import java.util.Arrays;
  * pruned, or the receivers of a channel's last multicast. A {@code TreeSet<PkiId>} walked a tree node and compared
  * PKI-ID bytes at every level, and a list compared bytes with every member; here a lookup scans a short array for
  * the very PKI-ID object (callers usually hold the one the set was given), then, failing that, for an equal one,
- * comparing the cached hash before any bytes. Only membership and size are offered, so no order can leak out.
+ * comparing hashes kept beside the members before any bytes: a peer not in the set (the usual answer when a
+ * multicast adds its next receiver) is found absent without reading a member. Only membership and size are
+ * offered, so no order can leak out.
  *
  * <p>Linear in its size: meant for sets bounded by a neighbourhood. Single-threaded.
  */
 public final class SmallPeerSet {
     private PkiId[] peers = new PkiId[4];
+    /** {@code peers[i].hashCode()}. */
+    private int[] hashes = new int[4];
     private int size;
 
     public int size() {
@@ -31,7 +35,9 @@ public final class SmallPeerSet {
         }
         if (size == peers.length) {
             peers = Arrays.copyOf(peers, size * 2);
+            hashes = Arrays.copyOf(hashes, size * 2);
         }
+        hashes[size] = peer.hashCode();
         peers[size++] = peer;
         return true;
     }
@@ -43,6 +49,7 @@ public final class SmallPeerSet {
             return false;
         }
         peers[index] = peers[--size];
+        hashes[index] = hashes[size];
         peers[size] = null;
         return true;
     }
@@ -61,7 +68,7 @@ public final class SmallPeerSet {
         }
         int hash = peer.hashCode();
         for (int i = 0; i < size; i++) {
-            if (peers[i].hashCode() == hash && peers[i].equals(peer)) {
+            if (hashes[i] == hash && peers[i].equals(peer)) {
                 return i;
             }
         }

@@ -10,9 +10,18 @@ import java.util.Arrays;
  * claim arrives with nearly every message, so the common case (a known neighbour) is one scan of a short
  * array for the very PKI-ID object, with no tree walk, key comparison or boxing. Iteration is by index in
  * PKI-ID order, exactly the order of the tree map it replaces, so every decision over it is unchanged.
+ *
+ * <p>Each member's first eight bytes are kept beside it ({@link PkiId#word} 0), so the two other cases read no
+ * member at all unless the words tie: a peer not in the table (a neighbour that has claimed nothing yet) is found
+ * absent by a scan of the words, and a new peer's place in PKI-ID order is found by comparing them unsigned. A
+ * binary search compared PKI-ID bytes and so read two objects of each member it probed; in a 10,000-peer
+ * simulation, where every peer's members are cold, filling the tables (about nine insertions per table, a third
+ * as many as the run has events) was a tenth of the run.
  */
 final class PeerHeights {
     private PkiId[] peers = new PkiId[8];
+    /** {@code peers[i].word(0)}: the first bytes of each member, in the same (unsigned) order as the members. */
+    private long[] firstWords = new long[8];
     private long[] heights = new long[8];
     private int size;
 
@@ -36,7 +45,18 @@ final class PeerHeights {
                 return i;
             }
         }
-        return Arrays.binarySearch(peers, 0, size, peer);
+        // Not the very object: place it by its first word, reading a member only where the words tie.
+        long word = peer.word(0);
+        for (int i = 0; i < size; i++) {
+            int order = Long.compareUnsigned(word, firstWords[i]);
+            if (order == 0) {
+                order = peer.compareTo(peers[i]);
+            }
+            if (order <= 0) {
+                return order == 0 ? i : -i - 1;
+            }
+        }
+        return -size - 1;
     }
 
     /** {@code peer}'s claimed height, or {@code absent}. */
@@ -68,11 +88,14 @@ final class PeerHeights {
         int at = -index - 1;
         if (size == peers.length) {
             peers = Arrays.copyOf(peers, size * 2);
+            firstWords = Arrays.copyOf(firstWords, size * 2);
             heights = Arrays.copyOf(heights, size * 2);
         }
         System.arraycopy(peers, at, peers, at + 1, size - at);
+        System.arraycopy(firstWords, at, firstWords, at + 1, size - at);
         System.arraycopy(heights, at, heights, at + 1, size - at);
         peers[at] = peer;
+        firstWords[at] = peer.word(0);
         heights[at] = height;
         size++;
     }
@@ -105,6 +128,7 @@ final class PeerHeights {
 
     private void removeAt(int index) {
         System.arraycopy(peers, index + 1, peers, index, size - index - 1);
+        System.arraycopy(firstWords, index + 1, firstWords, index, size - index - 1);
         System.arraycopy(heights, index + 1, heights, index, size - index - 1);
         peers[--size] = null;
     }

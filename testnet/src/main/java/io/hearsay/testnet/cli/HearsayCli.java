@@ -48,7 +48,8 @@ public final class HearsayCli implements Callable<Integer> {
         return commandLine;
     }
 
+    /** Runs a command; the simulator's may run in a child JVM with flags that speed it up ({@link SimulatorJvm}). */
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        System.exit(SimulatorJvm.runInChildIfUseful(args).orElseGet(() -> commandLine().execute(args)));
     }
 }

@@ -49,16 +49,27 @@ public final class ProcessLauncher {
         }
 
         public JavaCommand withJvmOptions(String... options) {
-            return new JavaCommand(java, List.of(options), classPath, mainClass);
+            return withJvmOptions(List.of(options));
         }
 
-        List<String> arguments(String command, Path config, List<String> options) {
+        public JavaCommand withJvmOptions(List<String> options) {
+            return new JavaCommand(java, options, classPath, mainClass);
+        }
+
+        /** The whole command line: {@code java}, the JVM options, the class path and main class, then these. */
+        public List<String> arguments(List<String> programArguments) {
             List<String> arguments = new ArrayList<>();
             arguments.add(java.toString());
             arguments.addAll(jvmOptions);
-            arguments.addAll(List.of("-cp", classPath, mainClass, command, "--config", config.toString()));
-            arguments.addAll(options);
+            arguments.addAll(List.of("-cp", classPath, mainClass));
+            arguments.addAll(programArguments);
             return arguments;
+        }
+
+        List<String> arguments(String command, Path config, List<String> options) {
+            List<String> programArguments = new ArrayList<>(List.of(command, "--config", config.toString()));
+            programArguments.addAll(options);
+            return arguments(programArguments);
         }
     }
 

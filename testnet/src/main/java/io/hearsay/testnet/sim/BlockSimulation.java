@@ -82,7 +82,7 @@ public final class BlockSimulation {
     private final BlockGossip[] gossip;
     private final AuthenticatedChannel<BlockMessage>[] channels;
     private final MessageAuthenticator[] authenticators;
-    private final Map<PkiId, Long> secrets = new HashMap<>();
+    private final KeyedHashAuthenticator.Secrets secrets;
     private final long[] cutMicros;
     /** Live peers, and live peers holding the orderer's newest block: the stop condition in O(1). */
     private int livePeers;
@@ -127,7 +127,9 @@ public final class BlockSimulation {
         channels = channelArray;
         authenticators = new MessageAuthenticator[n];
         RandomSource secretRandom = random.fork();
-        ids.forEach(id -> secrets.put(id, secretRandom.nextLong()));
+        Map<PkiId, Long> secretsById = new HashMap<>();
+        ids.forEach(id -> secretsById.put(id, secretRandom.nextLong()));
+        secrets = KeyedHashAuthenticator.Secrets.of(secretsById);
         cutMicros = new long[scenario.blocks() + 1];
         commitMicros = new long[scenario.blocks() + 1][n];
         for (long[] row : commitMicros) {

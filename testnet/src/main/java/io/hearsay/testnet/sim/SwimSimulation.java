@@ -84,7 +84,7 @@ public final class SwimSimulation {
     private final List<PkiId> ids = new ArrayList<>();
     private final Map<PkiId, Integer> indexes = new HashMap<>();
     private final Map<PkiId, String> directory = new HashMap<>();
-    private final Map<PkiId, Long> secrets = new HashMap<>();
+    private final KeyedHashAuthenticator.Secrets secrets;
     private final SwimMembership[] members;
     private final AuthenticatedChannel<SwimMessage>[] channels;
     private final boolean[] crashed;
@@ -107,14 +107,16 @@ public final class SwimSimulation {
         int n = scenario.peers();
         network.reserve(n);
         RandomSource secretRandom = random.fork();
+        Map<PkiId, Long> secretsById = new HashMap<>();
         for (int i = 0; i < n; i++) {
             PkiId id = PkiId.fromBytes(ByteBuffer.allocate(PkiId.LENGTH_BYTES).putInt(i).array());
             ids.add(id);
             indexes.put(id, i);
             directory.put(id, organizationOf(i));
-            secrets.put(id, secretRandom.nextLong());
+            secretsById.put(id, secretRandom.nextLong());
             network.add(id, null);
         }
+        secrets = KeyedHashAuthenticator.Secrets.of(secretsById);
         members = new SwimMembership[n];
         @SuppressWarnings("unchecked")
         AuthenticatedChannel<SwimMessage>[] channelArray = new AuthenticatedChannel[n];

@@ -5,6 +5,7 @@ import io.hearsay.testnet.bench.LedgerBenchmark;
 import io.hearsay.testnet.bench.LedgerBenchmarkResult;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -68,6 +69,10 @@ final class BenchLedgerCommand implements Callable<Integer> {
             out.println(BenchmarkReport.json(result));
         } else {
             out.print(BenchmarkReport.table(result));
+            // The figures depend on it (TunedJvm): say which JVM they were taken in.
+            out.printf(Locale.ROOT, "jvm      %s GC, %s, %s%n", TunedJvm.collector(),
+                    TunedJvm.transparentHugePages() ? "transparent huge pages" : "4 KiB pages",
+                    TunedJvm.heapKept() ? "heap kept after collections" : "heap given back after collections");
         }
         out.flush();
         return 0;

@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
  * repetitions (others at most {@value #QUIET_OTHERS_CORES_MAX} core) if there are any. Events per CPU second
  * of the simulating thread (GC threads not counted) is steadier than wall time when the machine is busy. The
  * trace hash is printed so a speed-up can be shown not to have changed the run, and the collector and page size
- * the figures were taken with ({@link SimulatorJvm}).
+ * the figures were taken with ({@link TunedJvm}).
  */
 @Command(name = "simulator",
         mixinStandardHelpOptions = true,
@@ -242,8 +242,8 @@ final class BenchSimulatorCommand implements Callable<Integer> {
                 .field("peers_per_gib_rss_peak", rss[1] > 0 ? o.peers() / (rss[1] * 1024.0 / GIB) : Double.NaN)
                 .field("trace_hash", Long.toHexString(last.traceHash()))
                 .field("trace_hash_stable", repetitions.stream().allMatch(r -> r.traceHash() == last.traceHash()))
-                .field("garbage_collector", SimulatorJvm.collector())
-                .field("transparent_huge_pages", SimulatorJvm.transparentHugePages())
+                .field("garbage_collector", TunedJvm.collector())
+                .field("transparent_huge_pages", TunedJvm.transparentHugePages())
                 .toString();
     }
 
@@ -268,8 +268,8 @@ final class BenchSimulatorCommand implements Callable<Integer> {
                 rss[0] / (1024.0 * 1024), rss[1] / (1024.0 * 1024)));
         text.append(String.format(Locale.ROOT, "  %-36s %14s%s%n", "trace hash", Long.toHexString(last.traceHash()),
                 repetitions.stream().allMatch(r -> r.traceHash() == last.traceHash()) ? "" : " (differs between repetitions!)"));
-        text.append(String.format(Locale.ROOT, "  %-36s %14s%s%n", "JVM", SimulatorJvm.collector() + " GC",
-                SimulatorJvm.transparentHugePages() ? ", transparent huge pages" : ", 4 KiB pages"));
+        text.append(String.format(Locale.ROOT, "  %-36s %14s%s%n", "JVM", TunedJvm.collector() + " GC",
+                TunedJvm.transparentHugePages() ? ", transparent huge pages" : ", 4 KiB pages"));
         return text.toString();
     }
 }

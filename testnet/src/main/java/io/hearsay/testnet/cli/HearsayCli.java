@@ -48,8 +48,8 @@ public final class HearsayCli implements Callable<Integer> {
         return commandLine;
     }
 
-    /** Runs a command; the simulator's may run in a child JVM with flags that speed it up ({@link SimulatorJvm}). */
+    /** Runs a command; the simulator's may run in a child JVM with flags that speed it up ({@link TunedJvm}). */
     public static void main(String[] args) {
-        System.exit(SimulatorJvm.runInChildIfUseful(args).orElseGet(() -> commandLine().execute(args)));
+        System.exit(TunedJvm.runInChildIfUseful(args).orElseGet(() -> commandLine().execute(args)));
     }
 }

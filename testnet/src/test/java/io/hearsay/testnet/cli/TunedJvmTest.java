@@ -17,10 +17,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The simulator commands start themselves once more with the parallel collector and huge pages when the user set
- * neither ({@link SimulatorJvm}): which flags are added for which JVM options, which commands qualify, and, in real
- * processes, that the child runs with the flags and hands back its output and exit code, and that the opt-out works.
+ * neither, the ledger benchmark with huge pages and a heap that is kept ({@link TunedJvm}): which flags are added for
+ * which JVM options, which commands qualify, and, in real processes, that the child runs with the flags and hands back
+ * its output and exit code, and that the opt-out works.
  */
-class SimulatorJvmTest {
+class TunedJvmTest {
     private static final String[] SMALL_BENCH = {"bench", "simulator", "--mode", "push", "--peers", "50", "--repeat",
         "1", "--json"};
 
@@ -33,37 +34,51 @@ class SimulatorJvmTest {
         options.put("UseG1GC", new VMOption("UseG1GC", "true", false, Origin.ERGONOMIC));
         options.put("UseTransparentHugePages", new VMOption("UseTransparentHugePages", "false", false, Origin.DEFAULT));
         options.put("UseLargePages", new VMOption("UseLargePages", "false", false, Origin.DEFAULT));
+        options.put("MaxHeapFreeRatio", new VMOption("MaxHeapFreeRatio", "70", true, Origin.DEFAULT));
         return options;
     }
 
     private static List<String> missing(Map<String, VMOption> options, boolean hugePagesOffered) {
-        return SimulatorJvm.missingFlags(name -> Optional.ofNullable(options.get(name)), hugePagesOffered);
+        return missing(options, hugePagesOffered, TunedJvm.Profile.SIMULATOR);
+    }
+
+    private static List<String> missing(Map<String, VMOption> options, boolean hugePagesOffered, TunedJvm.Profile profile) {
+        return TunedJvm.missingFlags(name -> Optional.ofNullable(options.get(name)), hugePagesOffered, profile);
+    }
+
+    @Test
+    void theLedgerBenchKeepsG1AndGetsHugePagesAndAHeapThatIsKept() {
+        assertThat(missing(defaults(), true, TunedJvm.Profile.LEDGER))
+                .containsExactly(TunedJvm.TRANSPARENT_HUGE_PAGES, TunedJvm.HEAP_KEPT);
+        Map<String, VMOption> ratioChosen = defaults();
+        ratioChosen.put("MaxHeapFreeRatio", new VMOption("MaxHeapFreeRatio", "40", true, Origin.VM_CREATION));
+        assertThat(missing(ratioChosen, false, TunedJvm.Profile.LEDGER)).isEmpty();
     }
 
     @Test
     void bothFlagsAreAddedToAJvmStartedWithout() {
         assertThat(missing(defaults(), true))
-                .containsExactly(SimulatorJvm.PARALLEL_GC, SimulatorJvm.TRANSPARENT_HUGE_PAGES);
+                .containsExactly(TunedJvm.PARALLEL_GC, TunedJvm.TRANSPARENT_HUGE_PAGES);
     }
 
     @Test
     void aChoiceTheUserMadeIsKeptAndOnlyTheOtherFlagAdded() {
         Map<String, VMOption> g1 = defaults();
         g1.put("UseG1GC", new VMOption("UseG1GC", "true", false, Origin.VM_CREATION));
-        assertThat(missing(g1, true)).containsExactly(SimulatorJvm.TRANSPARENT_HUGE_PAGES);
+        assertThat(missing(g1, true)).containsExactly(TunedJvm.TRANSPARENT_HUGE_PAGES);
 
         Map<String, VMOption> fromEnvironment = defaults();
         fromEnvironment.put("UseSerialGC", new VMOption("UseSerialGC", "true", false, Origin.ENVIRON_VAR));
-        assertThat(missing(fromEnvironment, true)).containsExactly(SimulatorJvm.TRANSPARENT_HUGE_PAGES);
+        assertThat(missing(fromEnvironment, true)).containsExactly(TunedJvm.TRANSPARENT_HUGE_PAGES);
 
         Map<String, VMOption> noHugePages = defaults();
         noHugePages.put("UseTransparentHugePages",
                 new VMOption("UseTransparentHugePages", "false", false, Origin.VM_CREATION));
-        assertThat(missing(noHugePages, true)).containsExactly(SimulatorJvm.PARALLEL_GC);
+        assertThat(missing(noHugePages, true)).containsExactly(TunedJvm.PARALLEL_GC);
 
         Map<String, VMOption> largePages = defaults();
         largePages.put("UseLargePages", new VMOption("UseLargePages", "true", false, Origin.VM_CREATION));
-        assertThat(missing(largePages, true)).containsExactly(SimulatorJvm.PARALLEL_GC);
+        assertThat(missing(largePages, true)).containsExactly(TunedJvm.PARALLEL_GC);
 
         Map<String, VMOption> both = defaults();
         both.put("UseParallelGC", new VMOption("UseParallelGC", "true", false, Origin.VM_CREATION));
@@ -73,35 +88,37 @@ class SimulatorJvmTest {
 
     @Test
     void hugePagesAreAskedForOnlyWhereTheKernelAndTheVmOfferThem() {
-        assertThat(missing(defaults(), false)).containsExactly(SimulatorJvm.PARALLEL_GC);
+        assertThat(missing(defaults(), false)).containsExactly(TunedJvm.PARALLEL_GC);
         Map<String, VMOption> notLinux = defaults();
         notLinux.remove("UseTransparentHugePages");
-        assertThat(missing(notLinux, true)).containsExactly(SimulatorJvm.PARALLEL_GC);
+        assertThat(missing(notLinux, true)).containsExactly(TunedJvm.PARALLEL_GC);
         assertThat(missing(Map.of(), true)).as("not HotSpot").isEmpty();
     }
 
     @Test
-    void onlyParsedSimulatorCommandsThatDoNotAskForHelpQualify() {
-        assertThat(SimulatorJvm.isSimulatorCommand(new String[] {"simulate", "--peers", "10"})).isTrue();
-        assertThat(SimulatorJvm.isSimulatorCommand(new String[] {"bench", "simulator"})).isTrue();
-        assertThat(SimulatorJvm.isSimulatorCommand(new String[] {"simulate", "--verbose", "--mode", "pull"})).isTrue();
+    void onlyParsedCommandsWithAProfileThatDoNotAskForHelpQualify() {
+        assertThat(TunedJvm.profileOf(new String[] {"simulate", "--peers", "10"})).contains(TunedJvm.Profile.SIMULATOR);
+        assertThat(TunedJvm.profileOf(new String[] {"bench", "simulator"})).contains(TunedJvm.Profile.SIMULATOR);
+        assertThat(TunedJvm.profileOf(new String[] {"simulate", "--verbose", "--mode", "pull"}))
+                .contains(TunedJvm.Profile.SIMULATOR);
 
-        assertThat(SimulatorJvm.isSimulatorCommand(new String[] {"simulate", "--help"})).isFalse();
-        assertThat(SimulatorJvm.isSimulatorCommand(new String[] {"bench", "simulator", "-V"})).isFalse();
-        assertThat(SimulatorJvm.isSimulatorCommand(new String[] {"simulate", "--peers", "many"})).isFalse();
-        assertThat(SimulatorJvm.isSimulatorCommand(new String[] {"bench", "ledger"})).isFalse();
-        assertThat(SimulatorJvm.isSimulatorCommand(new String[] {"bench"})).isFalse();
-        assertThat(SimulatorJvm.isSimulatorCommand(new String[] {})).isFalse();
+        assertThat(TunedJvm.profileOf(new String[] {"simulate", "--help"})).isEmpty();
+        assertThat(TunedJvm.profileOf(new String[] {"bench", "simulator", "-V"})).isEmpty();
+        assertThat(TunedJvm.profileOf(new String[] {"simulate", "--peers", "many"})).isEmpty();
+        assertThat(TunedJvm.profileOf(new String[] {"bench", "ledger"})).contains(TunedJvm.Profile.LEDGER);
+        assertThat(TunedJvm.profileOf(new String[] {"bench", "wire"})).isEmpty();
+        assertThat(TunedJvm.profileOf(new String[] {"bench"})).isEmpty();
+        assertThat(TunedJvm.profileOf(new String[] {})).isEmpty();
     }
 
     @Test
     void theOptOutAndAttachedToolsAreRecognised() {
-        assertThat(List.of("0", "false", "No", " off ")).allMatch(SimulatorJvm::optedOut);
-        assertThat(SimulatorJvm.optedOut(null)).isFalse();
-        assertThat(SimulatorJvm.optedOut("1")).isFalse();
+        assertThat(List.of("0", "false", "No", " off ")).allMatch(TunedJvm::optedOut);
+        assertThat(TunedJvm.optedOut(null)).isFalse();
+        assertThat(TunedJvm.optedOut("1")).isFalse();
         assertThat(List.of("-XX:StartFlightRecording=filename=x.jfr", "-agentlib:jdwp=transport=dt_socket",
-                "-javaagent:agent.jar", "-agentpath:/lib/async.so")).allMatch(SimulatorJvm::isAttachedTool);
-        assertThat(List.of("-Xmx8g", "-XX:+UseG1GC", "-Dx=y")).noneMatch(SimulatorJvm::isAttachedTool);
+                "-javaagent:agent.jar", "-agentpath:/lib/async.so")).allMatch(TunedJvm::isAttachedTool);
+        assertThat(List.of("-Xmx8g", "-XX:+UseG1GC", "-Dx=y")).noneMatch(TunedJvm::isAttachedTool);
     }
 
     @Test
@@ -114,7 +131,7 @@ class SimulatorJvmTest {
 
     @Test
     void theOptOutAndAUserChosenCollectorAreRespected(@TempDir Path directory) throws Exception {
-        Finished optedOut = hearsay(directory, List.of(), Map.of(SimulatorJvm.OPT_OUT_VARIABLE, "0"), SMALL_BENCH);
+        Finished optedOut = hearsay(directory, List.of(), Map.of(TunedJvm.OPT_OUT_VARIABLE, "0"), SMALL_BENCH);
         assertThat(optedOut.exitCode()).as(optedOut.toString()).isZero();
         assertThat(optedOut.out()).as(optedOut.toString()).doesNotContain("\"garbage_collector\":\"Parallel\"");
 
@@ -151,7 +168,7 @@ class SimulatorJvmTest {
         Path err = Files.createTempFile(directory, "err", ".txt");
         ProcessBuilder builder = new ProcessBuilder(java.arguments(List.of(args)))
                 .redirectOutput(out.toFile()).redirectError(err.toFile());
-        builder.environment().remove(SimulatorJvm.OPT_OUT_VARIABLE);
+        builder.environment().remove(TunedJvm.OPT_OUT_VARIABLE);
         builder.environment().putAll(environment);
         Process process = builder.start();
         try {

@@ -9,8 +9,10 @@ import java.util.Objects;
  * @param validationLevel what a commit checks; {@link ValidationLevel#FULL} unless the chain is already trusted
  * @param parallelValidation check blocks and their transaction signatures on the shared check threads, one
  *     per core (ECDSA verification is the commit's dominant cost), and in {@link Ledger#commitAll} ahead of
- *     the block being written; off gives a single-threaded commit on the caller's thread, e.g. in the
- *     simulator, whose runs must not depend on thread scheduling
+ *     the block being written, which a writer thread writes; off gives a single-threaded commit on the caller's
+ *     thread, e.g. in the simulator, whose runs must not depend on thread scheduling. At
+ *     {@link ValidationLevel#BLOCK} there are no transaction signatures to spread, and the committing thread
+ *     checks each block itself (the writer thread is still used)
  * @param blockBytesMax a block larger than this is rejected before any work; Fabric's default message limit
  * @param clock what "now" is when checking certificate validity periods
  * @param pipelineBlocksMax the most blocks of one {@link Ledger#commitAll} call being checked at once,

@@ -25,8 +25,8 @@ public final class BenchmarkReport {
                 + " quiet runs (\"quiet\": other processes took <= %.1f core meanwhile; \"others\": how much they took"
                 + " in the run shown)", result.config().repeat(), RepeatedRuns.QUIET_OTHER_CORES_MAX);
         out.append('\n');
-        line(out, "%-40s %10s %10s %8s %10s %8s %7s %6s", "run", "blocks/s", "tx/s", "MB/s", "valid tx", "seconds", "others",
-                "quiet");
+        line(out, "%-40s %10s %10s %8s %10s %8s %8s %8s %7s %6s", "run", "blocks/s", "tx/s", "MB/s", "valid tx", "seconds",
+                "CPU ms", "caller", "others", "quiet");
         row(out, "(a) raw import, no validation", result.rawImportRuns());
         row(out, "(b) block-level checks, commit per block", result.blockLevelRuns());
         row(out, "(b) block-level checks, commitAll", result.blockLevelBatchedRuns());
@@ -34,6 +34,12 @@ public final class BenchmarkReport {
         row(out, "(c) full validation, commitAll", result.fullBatchedRuns());
         line(out, "commitAll / commit per block: (b) x%.2f, (c) x%.2f (measured in turn in this run)",
                 result.blockBatchedSpeedUp(), result.fullBatchedSpeedUp());
+        line(out, "CPU ms: per block, all threads of the process; caller: the thread that made the run (the committer, or"
+                + " raw import's writer)");
+        Throughput batched = result.blockLevelBatched();
+        line(out, "(b) commitAll needs %.2f core-ms per block (committer %.2f): on %d cores at least %.2f ms per block,"
+                        + " so (b) / (a) <= %.2f at this CPU", batched.cpuMillisPerBlock(), batched.callerCpuMillisPerBlock(),
+                machine.cores(), result.blockBatchedFloorMillis(), result.blockBatchedToRawCpuCeiling());
         out.append('\n');
         line(out, "ECDSA P-256 verify, one core   %,.0f /s (others: %.2f cores; quiet runs: %d/%d)",
                 result.verifiesPerSecond(), result.verifyRate().otherCores(), result.verifyRuns().quietRuns(),
@@ -102,7 +108,8 @@ public final class BenchmarkReport {
                         .field("commitAllBlockLevelToRaw", result.blockBatchedToRaw())
                         .field("commitAllFullToBound", result.fullBatchedToBound())
                         .field("commitAllToPerBlockBlockLevel", result.blockBatchedSpeedUp())
-                        .field("commitAllToPerBlockFull", result.fullBatchedSpeedUp()))
+                        .field("commitAllToPerBlockFull", result.fullBatchedSpeedUp())
+                        .field("commitAllBlockLevelToRawCpuCeiling", result.blockBatchedToRawCpuCeiling()))
                 .field("memory", new Json()
                         .field("ledgers", memory.ledgers())
                         .field("rssBeforeMiB", memory.measured() ? memory.rssBeforeBytes() / MIB : Double.NaN)
@@ -130,6 +137,8 @@ public final class BenchmarkReport {
                 .field("mbPerSecond", run.megabytesPerSecond())
                 .field("seconds", run.seconds())
                 .field("otherCores", run.otherCores())
+                .field("cpuMsPerBlock", run.cpuMillisPerBlock())
+                .field("callerCpuMsPerBlock", run.callerCpuMillisPerBlock())
                 .field("runs", runs.runs())
                 .field("quietRuns", runs.quietRuns());
         return run.validTransactions() == Throughput.NOT_VALIDATED ? json : json.field("validTx", run.validTransactions());
@@ -137,10 +146,10 @@ public final class BenchmarkReport {
 
     private static void row(StringBuilder out, String name, RepeatedRuns<Throughput> runs) {
         Throughput run = runs.representative();
-        line(out, "%-40s %10.1f %10.0f %8.2f %10s %8.2f %7.2f %6s", name, run.blocksPerSecond(), run.transactionsPerSecond(),
-                run.megabytesPerSecond(), run.validTransactions() == Throughput.NOT_VALIDATED ? "-"
-                        : Long.toString(run.validTransactions()), run.seconds(), run.otherCores(),
-                runs.quietRuns() + "/" + runs.runs());
+        line(out, "%-40s %10.1f %10.0f %8.2f %10s %8.2f %8.2f %8.2f %7.2f %6s", name, run.blocksPerSecond(),
+                run.transactionsPerSecond(), run.megabytesPerSecond(), run.validTransactions() == Throughput.NOT_VALIDATED ? "-"
+                        : Long.toString(run.validTransactions()), run.seconds(), run.cpuMillisPerBlock(),
+                run.callerCpuMillisPerBlock(), run.otherCores(), runs.quietRuns() + "/" + runs.runs());
     }
 
     private static void memory(StringBuilder out, LedgerBenchmarkResult result) {

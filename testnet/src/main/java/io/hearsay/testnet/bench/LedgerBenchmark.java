@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import org.hyperledger.fabric.protos.common.Block;
 
 /**
@@ -185,14 +184,11 @@ public final class LedgerBenchmark {
         Path directory = freshDirectory(work, "raw");
         try (RocksStorage storage = RocksStorage.open(directory, RocksStorageOptions.defaults(), RocksResources.shared())) {
             storage.write(chain.batch(0)); // the genesis block, as opening a ledger would write it
-            Optional<CpuSample> before = CpuSample.now();
-            long started = System.nanoTime();
+            RunTimer timer = RunTimer.start();
             for (int number = 1; number <= blocks; number++) {
                 storage.write(chain.batch(number));
             }
-            long nanos = System.nanoTime() - started;
-            return new Throughput(blocks, (long) blocks * chain.transactionsPerBlock(), chain.blockBytes(blocks), nanos,
-                    Throughput.NOT_VALIDATED, CpuSample.otherCores(before, CpuSample.now(), cores()));
+            return finish(timer, chain, blocks, Throughput.NOT_VALIDATED);
         } finally {
             delete(directory);
         }
@@ -203,14 +199,11 @@ public final class LedgerBenchmark {
         Path directory = freshDirectory(work, "ledger");
         try (Ledger ledger = Ledgers.rocks(directory, chain.genesis(), options)) {
             long valid = 0;
-            Optional<CpuSample> before = CpuSample.now();
-            long started = System.nanoTime();
+            RunTimer timer = RunTimer.start();
             for (int number = 1; number <= blocks; number++) {
                 valid += ledger.commit(chain.block(number)).validTransactions();
             }
-            long nanos = System.nanoTime() - started;
-            return new Throughput(blocks, (long) blocks * chain.transactionsPerBlock(), chain.blockBytes(blocks), nanos,
-                    valid, CpuSample.otherCores(before, CpuSample.now(), cores()));
+            return finish(timer, chain, blocks, valid);
         } finally {
             delete(directory);
         }
@@ -226,21 +219,18 @@ public final class LedgerBenchmark {
         }
         try (Ledger ledger = Ledgers.rocks(directory, chain.genesis(), options)) {
             long valid = 0;
-            Optional<CpuSample> before = CpuSample.now();
-            long started = System.nanoTime();
+            RunTimer timer = RunTimer.start();
             for (CommitResult result : ledger.commitAll(list)) {
                 valid += result.validTransactions();
             }
-            long nanos = System.nanoTime() - started;
-            return new Throughput(blocks, (long) blocks * chain.transactionsPerBlock(), chain.blockBytes(blocks), nanos,
-                    valid, CpuSample.otherCores(before, CpuSample.now(), cores()));
+            return finish(timer, chain, blocks, valid);
         } finally {
             delete(directory);
         }
     }
 
-    private static int cores() {
-        return Runtime.getRuntime().availableProcessors();
+    private static Throughput finish(RunTimer timer, BenchmarkChain chain, int blocks, long validTransactions) {
+        return timer.finish(blocks, (long) blocks * chain.transactionsPerBlock(), chain.blockBytes(blocks), validTransactions);
     }
 
     private Path freshDirectory(WorkDirectory work, String kind) {

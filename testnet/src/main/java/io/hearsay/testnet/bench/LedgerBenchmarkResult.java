@@ -86,6 +86,23 @@ public record LedgerBenchmarkResult(Machine machine, LedgerBenchmark.Config conf
         return fullBatched().transactionsPerSecond() / fullBoundTransactionsPerSecond();
     }
 
+    /**
+     * The least wall time per block (b)'s commitAll could have taken with the CPU it used: no run is faster per
+     * block than its committing thread's CPU, nor than its process's CPU spread over every core. NaN if unknown.
+     */
+    double blockBatchedFloorMillis() {
+        Throughput batched = blockLevelBatched();
+        return Math.max(batched.callerCpuMillisPerBlock(), batched.cpuMillisPerBlock() / machine.cores());
+    }
+
+    /**
+     * The most (b)/(a) could have been at the CPU (b)'s commitAll used ({@link #blockBatchedFloorMillis}). Below the
+     * target, meeting it needs less CPU per block, not better overlap.
+     */
+    double blockBatchedToRawCpuCeiling() {
+        return rawImport().wallMillisPerBlock() / blockBatchedFloorMillis();
+    }
+
     /** How much faster commitAll is than commit per block at block level, both measured in this run. */
     double blockBatchedSpeedUp() {
         return blockLevelBatched().transactionsPerSecond() / blockLevel().transactionsPerSecond();

@@ -1,6 +1,7 @@
 package io.hearsay.testnet.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,6 +69,24 @@ class BenchLedgerCommandTest {
                 "commitAllToPerBlockBlockLevel", "commitAllToPerBlockFull");
         assertThat(object("targets")).containsEntry("judgedOn", "commitAll");
         assertThat(object("targetsPerBlock")).containsKeys("blockLevelTxPerSecond", "blockLevelToRaw", "fullToBound");
+    }
+
+    @Test
+    void reportsTheCpuEachRunUsed() {
+        for (String runName : new String[] {"rawImport", "commitBlockLevel", "commitAllBlockLevel", "commitFull", "commitAllFull"}) {
+            double cpu = (Double) object(runName).get("cpuMsPerBlock");
+            double caller = (Double) object(runName).get("callerCpuMsPerBlock");
+            assertThat(caller).as(runName).isPositive();
+            // The process's CPU includes the calling thread's; the JVM counts it in clock ticks of 10 ms, so over this
+            // run's 5 blocks it may read up to 2 ms per block short (a tick at each end).
+            assertThat(cpu).as(runName).isGreaterThanOrEqualTo(caller - 2 * 10.0 / 5);
+        }
+        double rawWallMillis = 1000 / (Double) object("rawImport").get("blocksPerSecond");
+        double batchedCpu = (Double) object("commitAllBlockLevel").get("cpuMsPerBlock");
+        double batchedCaller = (Double) object("commitAllBlockLevel").get("callerCpuMsPerBlock");
+        double cores = (Double) object("machine").get("cores");
+        assertThat((Double) object("ratios").get("commitAllBlockLevelToRawCpuCeiling"))
+                .isCloseTo(rawWallMillis / Math.max(batchedCaller, batchedCpu / cores), within(0.01));
     }
 
     @Test

@@ -164,17 +164,7 @@ public final class BlockGossip {
 
     private void schedulePeriodic(long intervalMillis, Runnable task) {
         long phase = runtime.random().nextLong(0, intervalMillis);
-        timers.add(runtime.scheduler().schedule(phase, new Runnable() {
-            @Override
-            public void run() {
-                task.run();
-                timers.add(runtime.scheduler().schedule(intervalMillis, this));
-                // Keep the list bounded: fired timers need no cancelling.
-                if (timers.size() > 8) {
-                    timers.subList(0, timers.size() - 4).clear();
-                }
-            }
-        }));
+        timers.add(runtime.scheduler().schedulePeriodic(phase, intervalMillis, task));
     }
 
     /** A block from the orderer (this peer is its organisation's leader): commit, then disseminate. */

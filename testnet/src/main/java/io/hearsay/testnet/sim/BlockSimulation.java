@@ -73,7 +73,7 @@ public final class BlockSimulation {
     /** Makes a peer's ledger: at construction, and again for {@link #restartEmpty}. */
     private final IntFunction<BlockLedger> ledgers;
     private boolean started;
-    private final List<PkiId> ids = new ArrayList<>();
+    private final ArrayList<PkiId> ids = new ArrayList<>();
     private final List<PeerSet> peerSets = new ArrayList<>();
     /** One instance for every peer's channel: a record per peer would cost 100,000 copies of four numbers. */
     private final IntegrityConfig integrity;
@@ -108,11 +108,15 @@ public final class BlockSimulation {
         this.ledgers = ledgers == null ? peer -> new SimulatedChain((SimulatedOrderer) orderer) : ledgers;
         int n = scenario.peers();
         network.reserve(n);
+        // Every delivery reads its sender's PKI-ID (hash, and the words of the signed content): the IDs are made from
+        // one scratch array, so each lies in 72 bytes beside the next rather than among the buffers that made it, and
+        // the directory's entries come after them all.
+        ids.ensureCapacity(n);
+        ByteBuffer idBytes = ByteBuffer.allocate(PkiId.LENGTH_BYTES);
         for (int i = 0; i < n; i++) {
-            PkiId id = PkiId.fromBytes(ByteBuffer.allocate(PkiId.LENGTH_BYTES).putInt(i).array());
-            ids.add(id);
-            directory.put(id, "Org1MSP");
+            ids.add(PkiId.fromBytes(idBytes.putInt(0, i).array()));
         }
+        ids.forEach(id -> directory.put(id, "Org1MSP"));
         int[][] graph = buildRandomGraph(random.fork());
         chains = new BlockLedger[n];
         gossip = new BlockGossip[n];

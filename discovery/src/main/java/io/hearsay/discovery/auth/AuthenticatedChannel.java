@@ -67,7 +67,7 @@ public final class AuthenticatedChannel<M> implements MessageHandler<SignedMessa
      */
     private M lastMessage;
     private SignedMessage<M> lastSigned;
-    private final SmallPeerSet lastReceivers = new SmallPeerSet();
+    private final SmallPeerSet lastReceivers;
     private Predicate<M> stale = message -> false;
     private long staleSkipped;
     // Signature checks, for the node's metrics: plain fields, written on the protocol's thread and read by others
@@ -95,7 +95,10 @@ public final class AuthenticatedChannel<M> implements MessageHandler<SignedMessa
         this.ratePerMilli = config.messagesPerSecondMax() / 1000.0;
         this.burst = config.burstMessagesMax();
         this.selfWords = new long[] {self.word(0), self.word(1), self.word(2), self.word(3)};
-        this.senders = new SenderStates(config.replayWindowMessages());
+        // Senders and a multicast's receivers are mostly neighbours: sized for them now (see SmallPeerSet's constructor).
+        int neighbours = membership.neighbours().size();
+        this.senders = new SenderStates(config.replayWindowMessages(), neighbours);
+        this.lastReceivers = new SmallPeerSet(neighbours);
         this.nextSequence = firstSequence;
     }
 

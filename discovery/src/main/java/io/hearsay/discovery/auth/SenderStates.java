@@ -26,14 +26,20 @@ final class SenderStates {
 
     private final int windowWords;
     private final int rowLongs;
-    private PkiId[] ids = new PkiId[CAPACITY_INITIAL];
+    private PkiId[] ids;
     private long[] rows;
     private int count;
 
-    SenderStates(int windowMessages) {
+    /** @param expectedSenders senders to make room for now, without growing (a channel's neighbours) */
+    SenderStates(int windowMessages, int expectedSenders) {
         this.windowWords = ReplayWindow.words(windowMessages);
         this.rowLongs = WINDOW + ReplayWindow.longs(windowMessages);
-        this.rows = new long[CAPACITY_INITIAL * rowLongs];
+        int capacity = CAPACITY_INITIAL;
+        while (expectedSenders * 4 > capacity * 3) {
+            capacity *= 2;
+        }
+        this.ids = new PkiId[capacity];
+        this.rows = new long[capacity * rowLongs];
     }
 
     /** The array holding the rows; read it after {@link #rowOf}, which may replace it. */

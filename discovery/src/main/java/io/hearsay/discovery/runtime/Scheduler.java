@@ -8,6 +8,36 @@ public interface Scheduler {
     /** Runs {@code task} once, {@code delayMillis} (≥ 0) from now. */
     Timer schedule(long delayMillis, Runnable task);
 
+    /**
+     * Runs {@code task} {@code firstDelayMillis} from now, then every {@code intervalMillis} after each run, until the
+     * returned timer is cancelled. Each next run is scheduled right after the task returns, as a task rescheduling
+     * itself would. A runtime may override this to reuse one event for every run: the simulator does, so a peer's
+     * heartbeat costs no new timer object and no list of timers to keep.
+     */
+    default Timer schedulePeriodic(long firstDelayMillis, long intervalMillis, Runnable task) {
+        final class Periodic implements Runnable, Timer {
+            private Timer pending;
+            private boolean cancelled;
+
+            @Override
+            public void run() {
+                task.run();
+                if (!cancelled) {
+                    pending = schedule(intervalMillis, this);
+                }
+            }
+
+            @Override
+            public void cancel() {
+                cancelled = true;
+                pending.cancel();
+            }
+        }
+        Periodic periodic = new Periodic();
+        periodic.pending = schedule(firstDelayMillis, periodic);
+        return periodic;
+    }
+
     /** A pending task. */
     interface Timer {
         /** Cancels the task if it has not run; idempotent. */

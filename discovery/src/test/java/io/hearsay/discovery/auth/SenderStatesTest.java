@@ -22,7 +22,7 @@ class SenderStatesTest {
         for (int window : new int[] {64, 256, 1024, 1000}) {
             Random random = new Random(SEED + window);
             int universe = 300;
-            SenderStates table = new SenderStates(window);
+            SenderStates table = new SenderStates(window, 0);
             Map<Integer, Long> marks = new HashMap<>();
             Map<Integer, ReplayWindow> windows = new HashMap<>();
             Map<Integer, Long> nextSequence = new HashMap<>();

@@ -88,7 +88,7 @@ public final class BlockGossip {
     private final RangeRepair repair;
     private final List<Scheduler.Timer> timers = new ArrayList<>();
     /** Tree push: neighbours this peer no longer pushes small blocks to (and that no longer push to it). */
-    private final SmallPeerSet pruned = new SmallPeerSet();
+    private final SmallPeerSet pruned;
     /** Tree push: announcements to pruned neighbours ranked below this peer, held in case they claim the block first. */
     private final DeferredAnnouncements deferred;
     /** The run being committed, or null. Its blocks stay in {@link #buffer} until its outcome arrives. */
@@ -106,7 +106,7 @@ public final class BlockGossip {
      * The height each neighbour was last shown by a new block pushed or announced to it, so a heartbeat
      * does not repeat it while blocks flow ({@link #heartbeat}). Bounded by the neighbourhood, as the claims are.
      */
-    private final PeerHeights toldHeights = new PeerHeights();
+    private final PeerHeights toldHeights;
     /** When this peer's committed height last rose (clock milliseconds). */
     private long heightRoseAtMillis;
 
@@ -119,6 +119,10 @@ public final class BlockGossip {
         this.transport = transport;
         this.listener = listener;
         this.seen = new SeenBlocks(config.seenBlocksMax());
+        // Sets and tables bounded by the neighbourhood are sized for it now (see PeerHeights' constructor).
+        int neighbours = membership.neighbours().size();
+        this.pruned = new SmallPeerSet(neighbours);
+        this.toldHeights = new PeerHeights(neighbours);
         this.deferred = new DeferredAnnouncements(runtime.scheduler(), config.announceDeferralMillis(),
                 this::tell,
                 (peer, announce) -> membership.neighbours().contains(peer)
@@ -138,7 +142,7 @@ public final class BlockGossip {
             public long offerAll(List<Block> blocks, PkiId from) {
                 return BlockGossip.this.offerAll(blocks, from);
             }
-        });
+        }, neighbours);
     }
 
     /** Starts the periodic heartbeat and repair check, each at a random phase so peers do not tick in step. */
@@ -164,17 +168,7 @@ public final class BlockGossip {
 
     private void schedulePeriodic(long intervalMillis, Runnable task) {
         long phase = runtime.random().nextLong(0, intervalMillis);
-        timers.add(runtime.scheduler().schedule(phase, new Runnable() {
-            @Override
-            public void run() {
-                task.run();
-                timers.add(runtime.scheduler().schedule(intervalMillis, this));
-                // Keep the list bounded: fired timers need no cancelling.
-                if (timers.size() > 8) {
-                    timers.subList(0, timers.size() - 4).clear();
-                }
-            }
-        }));
+        timers.add(runtime.scheduler().schedulePeriodic(phase, intervalMillis, task));
     }
 
     /** A block from the orderer (this peer is its organisation's leader): commit, then disseminate. */

@@ -19,11 +19,25 @@ import java.util.Arrays;
  * as many as the run has events) was a tenth of the run.
  */
 final class PeerHeights {
-    private PkiId[] peers = new PkiId[8];
+    private static final int CAPACITY_MIN = 8;
+
+    private PkiId[] peers;
     /** {@code peers[i].word(0)}: the first bytes of each member, in the same (unsigned) order as the members. */
-    private long[] firstWords = new long[8];
-    private long[] heights = new long[8];
+    private long[] firstWords;
+    private long[] heights;
     private int size;
+
+    /**
+     * @param expectedPeers how many peers the table will likely hold (the neighbourhood): sized for them at once, its
+     *     arrays lie beside the rest of the peer's state rather than wherever the heap's allocation front stood when
+     *     they grew mid-run, one more cache miss apart on every lookup of a cold peer
+     */
+    PeerHeights(int expectedPeers) {
+        int capacity = Math.max(CAPACITY_MIN, expectedPeers);
+        peers = new PkiId[capacity];
+        firstWords = new long[capacity];
+        heights = new long[capacity];
+    }
 
     int size() {
         return size;

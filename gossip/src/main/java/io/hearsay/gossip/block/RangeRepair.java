@@ -52,7 +52,7 @@ final class RangeRepair {
     private final GossipCounters counters;
     private final BlockGossipListener listener;
     private final Blocks blocks;
-    private final PeerHeights claimedHeights = new PeerHeights();
+    private final PeerHeights claimedHeights;
     private final NavigableMap<PkiId, Long> penalisedUntilMillis = new TreeMap<>();
     /** Range requests in a row each peer left unanswered; any answer resets it. */
     private final NavigableMap<PkiId, Integer> consecutiveTimeouts = new TreeMap<>();
@@ -61,8 +61,9 @@ final class RangeRepair {
     private long nextRequestId = 1;
 
     RangeRepair(BlockGossipConfig config, PeerRuntime runtime, Transport<BlockMessage> transport,
-            GossipCounters counters, BlockGossipListener listener, Blocks blocks) {
+            GossipCounters counters, BlockGossipListener listener, Blocks blocks, int expectedNeighbours) {
         this.config = config;
+        this.claimedHeights = new PeerHeights(expectedNeighbours);
         this.runtime = runtime;
         this.transport = transport;
         this.counters = counters;

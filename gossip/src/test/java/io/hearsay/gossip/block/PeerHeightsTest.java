@@ -35,7 +35,7 @@ class PeerHeightsTest {
             }
             ids.add(PkiId.fromBytes(bytes));
         }
-        PeerHeights heights = new PeerHeights();
+        PeerHeights heights = new PeerHeights(0);
         TreeMap<PkiId, Long> reference = new TreeMap<>();
         for (int step = 0; step < 50_000; step++) {
             PkiId member = ids.get(random.nextInt(ids.size()));
